@@ -1,0 +1,1 @@
+//! Offline stand-in for the parts of Stripe that stacker uses.

@@ -1,0 +1,1 @@
+//! Database schema changes for stacker.

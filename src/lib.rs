@@ -1,0 +1,1 @@
+//! stacker: subscriptions sold through Stripe.
