@@ -12,9 +12,9 @@ export async function signUp(page: Page): Promise<string> {
   return email;
 }
 
-/** Leptos marks the body once the wasm bundle has taken over the server-rendered page. */
+/** The app marks <body data-hydrated="true"> once wasm has taken over the server's page. */
 export async function waitForHydration(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as any).__stackerHydrated === true);
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 }
 
 export function plan(page: Page, tier: string) {
