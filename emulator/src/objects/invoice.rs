@@ -156,6 +156,7 @@ impl Invoice {
                 "paid_at": self.paid_at,
                 "voided_at": self.voided_at,
             },
+            "subscription": self.subscription,
             "subtotal": total,
             "subtotal_excluding_tax": total,
             "test_clock": null,

@@ -1,0 +1,349 @@
+//! The resources the product uses: list filters, pagination, expansion, create/update paths.
+
+use crate::helpers::{Receiver, register_endpoint, spawn_app};
+
+#[tokio::test]
+async fn seed_catalog_has_three_tiers_with_monthly_and_yearly_prices() {
+    let app = spawn_app().await;
+    let (_, products) = app.get("/v1/products?active=true").await;
+    let mut names: Vec<&str> = products["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["Core Stacker", "Lightning Stacker", "Spark Stacker"]
+    );
+    let (_, core) = app.get("/v1/products/prod_core_stacker").await;
+    assert_eq!(core["metadata"]["tier"], "core");
+    assert_eq!(core["metadata"]["display_order"], "2");
+    assert!(core["metadata"]["features"].as_str().unwrap().contains(';'));
+
+    let (_, prices) = app.get("/v1/prices?limit=100").await;
+    let amounts: Vec<(String, i64)> = prices["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap().to_owned(),
+                p["unit_amount"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    for (id, amount) in [
+        ("price_lightning_monthly", 500),
+        ("price_lightning_yearly", 5000),
+        ("price_core_monthly", 1200),
+        ("price_core_yearly", 12000),
+        ("price_spark_monthly", 2900),
+        ("price_spark_yearly", 29000),
+    ] {
+        assert!(
+            amounts.contains(&(id.to_owned(), amount)),
+            "{id} {amount} in {amounts:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn price_filters_expand_and_pagination() {
+    let app = spawn_app().await;
+    let (_, by_product) = app
+        .get("/v1/prices?product=prod_spark_stacker&type=recurring&active=true")
+        .await;
+    assert_eq!(by_product["data"].as_array().unwrap().len(), 2);
+
+    let (_, by_key) =
+        app.get("/v1/prices?lookup_keys[]=core_monthly&lookup_keys[]=spark_yearly&expand[]=data.product").await;
+    let data = by_key["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert!(data.iter().all(|p| p["product"]["object"] == "product"));
+
+    // async-stripe sends indexed arrays: lookup_keys[0]=…
+    let (_, indexed) = app
+        .get("/v1/prices?lookup_keys[0]=core_monthly&expand[0]=data.product")
+        .await;
+    assert_eq!(indexed["data"][0]["product"]["id"], "prod_core_stacker");
+
+    let (_, first) = app.get("/v1/prices?limit=4").await;
+    assert_eq!(first["has_more"], true);
+    let last = first["data"][3]["id"].as_str().unwrap();
+    let (_, second) = app
+        .get(&format!("/v1/prices?limit=4&starting_after={last}"))
+        .await;
+    assert_eq!(second["data"].as_array().unwrap().len(), 2);
+    assert_eq!(second["has_more"], false);
+    assert_eq!(second["object"], "list");
+    assert_eq!(second["url"], "/v1/prices");
+}
+
+#[tokio::test]
+async fn customers_create_retrieve_update_and_list_by_email() {
+    let app = spawn_app().await;
+    let (_, created) = app
+        .post(
+            "/v1/customers",
+            &[
+                ("email", "grace@example.com"),
+                ("name", "Grace"),
+                ("metadata[user_id]", "42"),
+            ],
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    assert!(id.starts_with("cus_"));
+    assert_eq!(created["metadata"]["user_id"], "42");
+
+    let (_, updated) = app
+        .post(&format!("/v1/customers/{id}"), &[("name", "Grace Hopper")])
+        .await;
+    assert_eq!(updated["name"], "Grace Hopper");
+    let (_, fetched) = app.get(&format!("/v1/customers/{id}")).await;
+    assert_eq!(fetched["name"], "Grace Hopper");
+
+    app.post("/v1/customers", &[("email", "other@example.com")])
+        .await;
+    let (_, listed) = app.get("/v1/customers?email=grace@example.com").await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["data"][0]["id"], id);
+
+    let types = app.event_types().await;
+    assert_eq!(
+        types,
+        ["customer.created", "customer.updated", "customer.created"]
+    );
+}
+
+#[tokio::test]
+async fn checkout_session_create_and_retrieve_with_expand() {
+    let app = spawn_app().await;
+    let (_, customer) = app
+        .post("/v1/customers", &[("email", "ada@example.com")])
+        .await;
+    let session = app
+        .checkout_session(
+            "price_core_monthly",
+            &[
+                ("customer", customer["id"].as_str().unwrap()),
+                ("client_reference_id", "user-7"),
+                ("metadata[user_id]", "7"),
+                ("subscription_data[metadata][user_id]", "7"),
+                ("allow_promotion_codes", "true"),
+            ],
+        )
+        .await;
+    assert!(session["id"].as_str().unwrap().starts_with("cs_test_"));
+    assert_eq!(
+        session["url"],
+        format!(
+            "{}/checkout/{}",
+            app.emulator.base_url(),
+            session["id"].as_str().unwrap()
+        )
+    );
+    assert_eq!(session["status"], "open");
+    assert_eq!(session["mode"], "subscription");
+    assert_eq!(session["amount_total"], 1200);
+    assert_eq!(session["client_reference_id"], "user-7");
+    assert_eq!(session["allow_promotion_codes"], true);
+
+    app.pay(&session, "4242424242424242").await;
+    let id = session["id"].as_str().unwrap();
+    let (_, paid) = app
+        .get(&format!("/v1/checkout/sessions/{id}?expand[]=subscription"))
+        .await;
+    assert_eq!(paid["status"], "complete");
+    assert_eq!(paid["payment_status"], "paid");
+    assert_eq!(paid["customer"], customer["id"]);
+    assert_eq!(paid["subscription"]["status"], "active");
+    assert_eq!(paid["subscription"]["metadata"]["user_id"], "7");
+}
+
+#[tokio::test]
+async fn subscriptions_list_update_and_cancel() {
+    let app = spawn_app().await;
+    let subscription = app.subscribe("price_core_monthly").await;
+    let id = subscription["id"].as_str().unwrap();
+    let customer = subscription["customer"].as_str().unwrap();
+
+    let (_, listed) = app
+        .get(&format!(
+            "/v1/subscriptions?customer={customer}&status=active"
+        ))
+        .await;
+    assert_eq!(listed["data"][0]["id"], id);
+
+    let item = subscription["items"]["data"][0]["id"].as_str().unwrap();
+    let (status, swapped) = app
+        .post(
+            &format!("/v1/subscriptions/{id}"),
+            &[
+                ("items[0][id]", item),
+                ("items[0][price]", "price_spark_monthly"),
+                ("proration_behavior", "create_prorations"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{swapped}");
+    assert_eq!(
+        swapped["items"]["data"][0]["price"]["id"],
+        "price_spark_monthly"
+    );
+
+    let (_, ending) = app
+        .post(
+            &format!("/v1/subscriptions/{id}"),
+            &[("cancel_at_period_end", "true")],
+        )
+        .await;
+    assert_eq!(ending["cancel_at_period_end"], true);
+    assert_eq!(
+        ending["cancel_at"],
+        ending["items"]["data"][0]["current_period_end"]
+    );
+
+    let (_, canceled) = app.delete(&format!("/v1/subscriptions/{id}")).await;
+    assert_eq!(canceled["status"], "canceled");
+    let (_, active) = app
+        .get(&format!("/v1/subscriptions?customer={customer}"))
+        .await;
+    assert!(active["data"].as_array().unwrap().is_empty());
+    let types = app.event_types().await;
+    assert_eq!(types.last().unwrap(), "customer.subscription.deleted");
+}
+
+#[tokio::test]
+async fn invoices_list_retrieve_and_preview_a_price_change() {
+    let app = spawn_app().await;
+    let subscription = app.subscribe("price_core_monthly").await;
+    let customer = subscription["customer"].as_str().unwrap();
+    let (_, invoices) = app.get(&format!("/v1/invoices?customer={customer}")).await;
+    let invoice = &invoices["data"][0];
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(invoice["amount_paid"], 1200);
+    assert_eq!(invoice["billing_reason"], "subscription_create");
+
+    let item = subscription["items"]["data"][0]["id"].as_str().unwrap();
+    let form = [
+        ("customer", customer),
+        ("subscription", subscription["id"].as_str().unwrap()),
+        ("subscription_details[items][0][id]", item),
+        (
+            "subscription_details[items][0][price]",
+            "price_spark_monthly",
+        ),
+        (
+            "subscription_details[proration_behavior]",
+            "create_prorations",
+        ),
+    ];
+    let (_, preview) = app.post("/v1/invoices/create_preview", &form).await;
+    let lines = preview["lines"]["data"].as_array().unwrap();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["parent"]["subscription_item_details"]["proration"] == true)
+    );
+    assert!(lines.iter().any(|l| l["amount"] == 2900));
+    assert!(preview["id"].is_null());
+
+    let path = format!(
+        "/v1/invoices/upcoming?customer={customer}&subscription_items[0][id]={item}&subscription_items[0][price]=price_spark_monthly"
+    );
+    let (status, upcoming) = app.get(&path).await;
+    assert_eq!(status, 200, "{upcoming}");
+    assert_eq!(upcoming["total"], preview["total"]);
+}
+
+#[tokio::test]
+async fn events_list_filter_and_retrieve() {
+    let app = spawn_app().await;
+    app.subscribe("price_lightning_monthly").await;
+    let (_, subs) = app.get("/v1/events?type=customer.subscription.*").await;
+    assert_eq!(subs["data"].as_array().unwrap().len(), 1);
+    let id = subs["data"][0]["id"].as_str().unwrap();
+    let (_, event) = app.get(&format!("/v1/events/{id}")).await;
+    assert_eq!(event["type"], "customer.subscription.created");
+    assert_eq!(event["data"]["object"]["object"], "subscription");
+    assert_eq!(event["api_version"], stripe_emulator::API_VERSION);
+    assert_eq!(
+        stripe_emulator::API_VERSION,
+        stripe_shared::version::VERSION.as_str()
+    );
+    let types = app.event_types().await;
+    for expected in [
+        "customer.created",
+        "customer.subscription.created",
+        "invoice.created",
+        "invoice.paid",
+        "checkout.session.completed",
+    ] {
+        assert!(
+            types.contains(&expected.to_owned()),
+            "{expected} in {types:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn webhook_endpoints_create_list_delete() {
+    let app = spawn_app().await;
+    let (_, url) = Receiver::start(0).await;
+    let endpoint = register_endpoint(&app, &url, &["customer.created", "invoice.paid"]).await;
+    let id = endpoint["id"].as_str().unwrap();
+    assert_eq!(
+        endpoint["enabled_events"],
+        serde_json::json!(["customer.created", "invoice.paid"])
+    );
+    let (_, listed) = app.get("/v1/webhook_endpoints").await;
+    assert_eq!(listed["data"][0]["id"], id);
+    assert!(listed["data"][0].get("secret").is_none());
+    let (_, deleted) = app.delete(&format!("/v1/webhook_endpoints/{id}")).await;
+    assert_eq!(deleted["deleted"], true);
+    let (status, _) = app.get(&format!("/v1/webhook_endpoints/{id}")).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn products_and_prices_can_be_created_and_updated_with_events() {
+    let app = spawn_app().await;
+    let (_, product) = app
+        .post(
+            "/v1/products",
+            &[("name", "Gift card"), ("metadata[tier]", "gift")],
+        )
+        .await;
+    let product_id = product["id"].as_str().unwrap();
+    let (_, price) = app
+        .post(
+            "/v1/prices",
+            &[
+                ("product", product_id),
+                ("currency", "usd"),
+                ("unit_amount", "2500"),
+                ("recurring[interval]", "month"),
+            ],
+        )
+        .await;
+    assert_eq!(price["recurring"]["interval"], "month");
+    let (_, updated) = app
+        .post(
+            &format!("/v1/products/{product_id}"),
+            &[("name", "Gift plan")],
+        )
+        .await;
+    assert_eq!(updated["name"], "Gift plan");
+    let (_, events) = app.get("/v1/events?type=product.updated").await;
+    assert_eq!(
+        events["data"][0]["data"]["previous_attributes"]["name"],
+        "Gift card"
+    );
+    assert_eq!(
+        app.event_types().await,
+        ["product.created", "price.created", "product.updated"]
+    );
+}
