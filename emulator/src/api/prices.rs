@@ -176,17 +176,16 @@ pub async fn create(
                 .products
                 .get(&product)
                 .ok_or_else(|| ApiError::missing("product", &product, Some("product")))?;
-            if let Some(key) = &params.lookup_key {
-                if store
+            if let Some(key) = &params.lookup_key
+                && store
                     .prices
                     .iter()
                     .any(|price| price.lookup_key.as_ref() == Some(key))
-                {
-                    return Err(ApiError::param(
-                        "lookup_key",
-                        format!("A price (`lookup_key`: '{key}') already uses that lookup key."),
-                    ));
-                }
+            {
+                return Err(ApiError::param(
+                    "lookup_key",
+                    format!("A price (`lookup_key`: '{key}') already uses that lookup key."),
+                ));
             }
             let price = Price {
                 id: crate::ids::new_id("price"),

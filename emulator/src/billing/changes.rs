@@ -51,7 +51,11 @@ pub fn prorations(
     };
     let unused = -((old.unit_amount * quantity) as f64 * remaining).round() as i64;
     let mut lines = vec![PendingProration {
-        description: format!("Unused time on {} after {}", name(old), at),
+        description: format!(
+            "Unused time on {} after {}",
+            name(old),
+            super::format_date(at)
+        ),
         amount: unused,
         price: old.id.clone(),
         item: item.id.clone(),
@@ -61,7 +65,11 @@ pub fn prorations(
     if same_interval(store, &old.id, &new.id) {
         let charge = ((new.unit_amount * quantity) as f64 * remaining).round() as i64;
         lines.push(PendingProration {
-            description: format!("Remaining time on {} after {}", name(new), at),
+            description: format!(
+                "Remaining time on {} after {}",
+                name(new),
+                super::format_date(at)
+            ),
             amount: charge,
             price: new.id.clone(),
             item: item.id.clone(),

@@ -45,6 +45,14 @@ pub fn subscription_period_end(store: &Store, subscription: &Subscription, start
     }
 }
 
+/// A date as people read it, e.g. "March 5, 2026".
+pub fn format_date(timestamp: i64) -> String {
+    DateTime::from_timestamp(timestamp, 0).map_or_else(
+        || timestamp.to_string(),
+        |d| d.format("%B %-d, %Y").to_string(),
+    )
+}
+
 pub fn format_amount(amount: i64, currency: &str) -> String {
     let sign = if amount < 0 { "-" } else { "" };
     let amount = amount.abs();

@@ -5,14 +5,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
-use chrono::DateTime;
 use serde::Deserialize;
 
 use super::layout::{escape, notice, page};
 use crate::billing::changes::{
     ProrationBehavior, cancel_now, change_price, set_cancel_at_period_end,
 };
-use crate::billing::format_amount;
+use crate::billing::{format_amount, format_date};
 use crate::error::ApiError;
 use crate::objects::portal_session::PortalSession;
 use crate::objects::price::Price;
@@ -110,13 +109,6 @@ fn apply(
     }
 }
 
-fn date(timestamp: i64) -> String {
-    DateTime::from_timestamp(timestamp, 0).map_or_else(
-        || timestamp.to_string(),
-        |d| d.format("%B %-d, %Y").to_string(),
-    )
-}
-
 fn price_label(store: &Store, price: &Price) -> (String, String) {
     let product = store
         .products
@@ -199,9 +191,12 @@ fn subscription_section(
     };
     let (product, interval) = price_label(store, current);
     let renewal = if subscription.cancel_at_period_end {
-        format!("Cancels on {}", date(subscription.current_period_end))
+        format!(
+            "Cancels on {}",
+            format_date(subscription.current_period_end)
+        )
     } else {
-        format!("Renews on {}", date(subscription.current_period_end))
+        format!("Renews on {}", format_date(subscription.current_period_end))
     };
     let mut html = format!(
         "<div class=plan><h2>Current plan</h2><p><strong>{}</strong> · {} per {}</p>\

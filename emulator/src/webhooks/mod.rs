@@ -236,6 +236,10 @@ impl Dispatcher {
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
         let timestamp = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+        let Ok(signature) = sign(&delivery.payload, &delivery.secret, timestamp) else {
+            tracing::error!(endpoint_id = %delivery.endpoint_id, "webhook secret unusable for HMAC");
+            return false;
+        };
         let result = self
             .inner
             .client
@@ -245,10 +249,7 @@ impl Dispatcher {
                 "user-agent",
                 "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
             )
-            .header(
-                "stripe-signature",
-                sign(&delivery.payload, &delivery.secret, timestamp),
-            )
+            .header("stripe-signature", signature)
             .body(delivery.payload.clone())
             .send()
             .await;
