@@ -1,1 +1,19 @@
-//! Database schema changes for stacker.
+//! Database schema changes for stacker, applied in order at server start. One file per change;
+//! every change runs on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20250101_000001_create_users;
+mod m20250101_000002_create_subscriptions;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20250101_000001_create_users::Migration),
+            Box::new(m20250101_000002_create_subscriptions::Migration),
+        ]
+    }
+}

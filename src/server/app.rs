@@ -1,0 +1,80 @@
+//! Builds the whole axum application from settings: database, Stripe, sessions, routes.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::routing::post;
+use axum_login::AuthManagerLayerBuilder;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use super::auth::{AuthBackend, DatabaseSessionStore, session_layer};
+use super::billing::stripe_connection;
+use super::config::Settings;
+use super::state::AppState;
+use super::{database, webhook};
+use crate::app::{App, shell};
+
+/// What the app is built from.
+pub struct AppConfig {
+    pub settings: Settings,
+    pub leptos_options: LeptosOptions,
+}
+
+/// Connects everything the app needs and returns its router with the shared state.
+pub async fn build(config: AppConfig) -> anyhow::Result<(Router, AppState)> {
+    let AppConfig {
+        settings,
+        leptos_options,
+    } = config;
+
+    // Database.
+    let db = database::connect_and_migrate(&settings.database.url).await?;
+    let session_store = DatabaseSessionStore::migrate(&db)
+        .await
+        .context("Failed to prepare the sessions table")?;
+    session_store.spawn_expiry_cleanup();
+
+    // Stripe.
+    let stripe = stripe_connection::connect(&settings).await?;
+    let state = AppState {
+        settings: Arc::new(settings),
+        leptos_options,
+        db: db.clone(),
+        stripe: stripe.client,
+        stripe_mode: stripe.mode,
+        webhook_secret: Arc::new(stripe.webhook_secret),
+        emulator: stripe.emulator.map(Arc::new),
+    };
+
+    // Auth.
+    let sessions = session_layer(
+        session_store,
+        state.settings.public_url(),
+        state.settings.session.inactivity_days,
+    );
+    let auth_layer = AuthManagerLayerBuilder::new(AuthBackend::new(db), sessions).build();
+
+    // Routes.
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let provide_state = move || provide_context(context_state.clone());
+    let leptos_options = state.leptos_options.clone();
+    let router = Router::new()
+        .route("/webhooks/stripe", post(webhook::receive))
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_state, shell))
+        .layer(auth_layer)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state.clone());
+
+    Ok((router, state))
+}

@@ -1,0 +1,126 @@
+//! Stripe Checkout: starting a subscription purchase and confirming it on return.
+
+use std::collections::HashMap;
+
+use stripe_checkout::checkout_session::{
+    CreateCheckoutSession, CreateCheckoutSessionLineItems, RetrieveCheckoutSession,
+};
+use stripe_shared::CheckoutSessionMode;
+
+use super::{BillingError, catalog, customer, subscription_sync};
+use crate::server::state::AppState;
+use crate::tier::Tier;
+
+/// Creates a Checkout session for one of the plans on sale and returns the URL to send the
+/// browser to. The price is checked against the catalog before anything is created.
+#[tracing::instrument(skip(state))]
+pub async fn start_checkout(
+    state: &AppState,
+    user_id: i32,
+    price_id: &str,
+) -> Result<String, BillingError> {
+    let plans = catalog::active_plans(&state.stripe).await?;
+    if catalog::find_price(&plans, price_id).is_none() {
+        return Err(BillingError::UnknownPrice(price_id.to_owned()));
+    }
+
+    let customer_id = customer::ensure_customer(&state.db, &state.stripe, user_id).await?;
+    let public_url = state.settings.public_url();
+    let mut line_item = CreateCheckoutSessionLineItems::new();
+    line_item.price = Some(price_id.to_owned());
+    line_item.quantity = Some(1);
+
+    let session = CreateCheckoutSession::new()
+        .mode(CheckoutSessionMode::Subscription)
+        .customer(customer_id.clone())
+        .client_reference_id(user_id.to_string())
+        .metadata(HashMap::from([("user_id".to_owned(), user_id.to_string())]))
+        .line_items(vec![line_item])
+        .success_url(format!(
+            "{public_url}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}"
+        ))
+        .cancel_url(format!("{public_url}/?checkout=cancelled"))
+        .send(&state.stripe)
+        .await?;
+
+    tracing::info!(checkout_session_id = %session.id, %customer_id, "checkout session created");
+    session
+        .url
+        .ok_or_else(|| BillingError::UnexpectedObject("checkout session without a url".into()))
+}
+
+/// Where a finished Checkout stands from the buyer's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckoutState {
+    /// The subscription exists and has been stored; the tier it grants (free if not yet paid).
+    Subscribed(Tier),
+    /// Stripe has not created the subscription yet.
+    Pending,
+}
+
+/// Reads a Checkout session that `user_id` started and stores the subscription it produced. The
+/// webhook for `checkout.session.completed` runs the same sync without the owner check.
+#[tracing::instrument(skip(state))]
+pub async fn confirm_checkout(
+    state: &AppState,
+    user_id: i32,
+    session_id: &str,
+) -> Result<CheckoutState, BillingError> {
+    let session = retrieve(state, session_id).await?;
+    if session_owner(&session) != Some(user_id) {
+        return Err(BillingError::ForeignCheckoutSession(session_id.to_owned()));
+    }
+    sync_checkout_session(state, &session).await
+}
+
+/// Stores the subscription a completed Checkout session produced, if there is one yet.
+pub async fn sync_checkout_session(
+    state: &AppState,
+    session: &stripe_shared::CheckoutSession,
+) -> Result<CheckoutState, BillingError> {
+    let Some(subscription) = &session.subscription else {
+        return Ok(CheckoutState::Pending);
+    };
+    let owner = session_owner(session);
+    if let (Some(user_id), Some(customer)) = (owner, &session.customer) {
+        customer::link_customer(&state.db, user_id, customer.id().as_str()).await?;
+    }
+    let synced =
+        subscription_sync::sync_subscription(state, subscription.id().as_str(), owner).await?;
+    Ok(CheckoutState::Subscribed(synced.user_tier))
+}
+
+/// Fetches the current state of a Checkout session from Stripe.
+pub async fn retrieve(
+    state: &AppState,
+    session_id: &str,
+) -> Result<stripe_shared::CheckoutSession, BillingError> {
+    if !session_id.starts_with("cs_") {
+        return Err(BillingError::CheckoutSessionNotFound(session_id.to_owned()));
+    }
+    RetrieveCheckoutSession::new(session_id)
+        .send(&state.stripe)
+        .await
+        .map_err(|err| {
+            if BillingError::is_stripe_not_found(&err) {
+                BillingError::CheckoutSessionNotFound(session_id.to_owned())
+            } else {
+                BillingError::Stripe(err)
+            }
+        })
+}
+
+/// The user a Checkout session was started for, from its reference or metadata.
+fn session_owner(session: &stripe_shared::CheckoutSession) -> Option<i32> {
+    session
+        .client_reference_id
+        .as_deref()
+        .or_else(|| {
+            session
+                .metadata
+                .as_ref()?
+                .get("user_id")
+                .map(String::as_str)
+        })
+        .and_then(|id| id.parse().ok())
+}

@@ -1,0 +1,14 @@
+//! Everything that talks to Stripe: the client and its mode, the catalog, customers, Checkout,
+//! the billing portal, the subscription sync and the tier policy.
+
+pub mod catalog;
+pub mod checkout;
+pub mod customer;
+mod error;
+pub mod portal;
+pub mod stripe_connection;
+pub mod subscription_sync;
+pub mod tier_policy;
+pub mod webhook_endpoint;
+
+pub use error::BillingError;

@@ -1,0 +1,135 @@
+//! Brings a stored subscription in line with Stripe: fetch the current object, upsert it, then
+//! recompute the user's tier. Webhooks and the Checkout success page both end here.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use stripe_billing::subscription::RetrieveSubscription;
+use stripe_product::product::RetrieveProduct;
+use stripe_shared::Subscription;
+
+use super::{BillingError, catalog, tier_policy};
+use crate::server::entities::{subscription, user};
+use crate::server::state::AppState;
+use crate::tier::Tier;
+
+/// The outcome of one sync.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncedSubscription {
+    pub user_id: i32,
+    /// The user's tier after the sync, over all of their subscriptions.
+    pub user_tier: Tier,
+}
+
+/// Fetches subscription `subscription_id` from Stripe and stores it for its user, found by the
+/// subscription's customer or else by `owner` (the user a Checkout session names).
+#[tracing::instrument(skip(state))]
+pub async fn sync_subscription(
+    state: &AppState,
+    subscription_id: &str,
+    owner: Option<i32>,
+) -> Result<SyncedSubscription, BillingError> {
+    let current = RetrieveSubscription::new(subscription_id)
+        .expand(vec!["items.data.price.product".to_owned()])
+        .send(&state.stripe)
+        .await?;
+    let customer_id = current.customer.id().to_string();
+    let user_id = find_owner(state, &customer_id, owner).await?;
+    let tier = subscription_tier(state, &current).await?;
+
+    let row = to_row(&current, user_id, &customer_id, tier)?;
+    subscription::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(subscription::Column::Id)
+                .update_columns([
+                    subscription::Column::UserId,
+                    subscription::Column::CustomerId,
+                    subscription::Column::PriceId,
+                    subscription::Column::ProductId,
+                    subscription::Column::Tier,
+                    subscription::Column::Status,
+                    subscription::Column::CurrentPeriodEnd,
+                    subscription::Column::CancelAtPeriodEnd,
+                    subscription::Column::TrialEnd,
+                    subscription::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec(&state.db)
+        .await?;
+
+    let user_tier = tier_policy::refresh_user_tier(&state.db, user_id).await?;
+    tracing::info!(
+        user_id,
+        %customer_id,
+        subscription_id,
+        status = current.status.as_str(),
+        %user_tier,
+        "subscription synced"
+    );
+    Ok(SyncedSubscription { user_id, user_tier })
+}
+
+async fn find_owner(
+    state: &AppState,
+    customer_id: &str,
+    owner: Option<i32>,
+) -> Result<i32, BillingError> {
+    let by_customer = user::Entity::find()
+        .filter(user::Column::StripeCustomerId.eq(customer_id))
+        .one(&state.db)
+        .await?;
+    match (by_customer, owner) {
+        (Some(found), _) => Ok(found.id),
+        (None, Some(user_id)) => Ok(user_id),
+        (None, None) => Err(BillingError::UnknownCustomer(customer_id.to_owned())),
+    }
+}
+
+/// The tier of the subscription's product, from the product's `tier` metadata.
+async fn subscription_tier(state: &AppState, current: &Subscription) -> Result<Tier, BillingError> {
+    let price = &first_item(current)?.price;
+    let tier = match price.product.as_object() {
+        Some(product) => catalog::product_tier(product),
+        None => {
+            let product = RetrieveProduct::new(price.product.id().clone())
+                .send(&state.stripe)
+                .await?;
+            catalog::product_tier(&product)
+        }
+    };
+    Ok(tier.unwrap_or(Tier::Free))
+}
+
+fn first_item(current: &Subscription) -> Result<&stripe_shared::SubscriptionItem, BillingError> {
+    current.items.data.first().ok_or_else(|| {
+        BillingError::UnexpectedObject(format!("subscription {} has no items", current.id))
+    })
+}
+
+fn to_row(
+    current: &Subscription,
+    user_id: i32,
+    customer_id: &str,
+    tier: Tier,
+) -> Result<subscription::ActiveModel, BillingError> {
+    let item = first_item(current)?;
+    Ok(subscription::ActiveModel {
+        id: Set(current.id.to_string()),
+        user_id: Set(user_id),
+        customer_id: Set(customer_id.to_owned()),
+        price_id: Set(item.price.id.to_string()),
+        product_id: Set(item.price.product.id().to_string()),
+        tier: Set(tier.as_str().to_owned()),
+        status: Set(current.status.as_str().to_owned()),
+        current_period_end: Set(timestamp(item.current_period_end)?),
+        cancel_at_period_end: Set(current.cancel_at_period_end),
+        trial_end: Set(current.trial_end.map(timestamp).transpose()?),
+        updated_at: Set(Utc::now()),
+    })
+}
+
+fn timestamp(seconds: i64) -> Result<DateTime<Utc>, BillingError> {
+    DateTime::from_timestamp(seconds, 0)
+        .ok_or_else(|| BillingError::UnexpectedObject(format!("timestamp {seconds} out of range")))
+}

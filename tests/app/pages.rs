@@ -1,0 +1,137 @@
+use crate::harness::{redirect_target, spawn_app};
+
+#[tokio::test]
+async fn visitors_are_sent_from_the_account_page_to_log_in() {
+    let app = spawn_app().await;
+
+    let response = app.get_page("/account").await;
+
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(redirect_target(&response), "/login?next=/account");
+}
+
+#[tokio::test]
+async fn the_success_page_account_and_gates_follow_the_subscription() {
+    let app = spawn_app().await;
+    let email = app.sign_up("member@example.com").await;
+    let free_gate = app.get_page("/plans/lightning").await;
+    assert_eq!(free_gate.status(), 403);
+    let checkout_url = redirect_target(&app.subscribe("price_core_monthly").await);
+    let success = redirect_target(
+        &app.pay_checkout(&checkout_url, &email, "4242424242424242")
+            .await,
+    );
+    let success_path = success.trim_start_matches(&app.address).to_owned();
+
+    let success_html = app
+        .get_page(&success_path)
+        .await
+        .text()
+        .await
+        .expect("HTML");
+    let account_html = app.get_page("/account").await.text().await.expect("HTML");
+    let core = app.get_page("/plans/core").await;
+    let spark = app.get_page("/plans/spark").await;
+
+    assert!(
+        success_html.contains("You’re subscribed to Core Stacker")
+            || success_html.contains("You&#x27;re subscribed to Core Stacker")
+            || success_html.contains("You're subscribed to Core Stacker"),
+        "{success_html}"
+    );
+    assert!(account_html.contains(&email), "{account_html}");
+    assert!(
+        account_html.contains("Plan: Core Stacker"),
+        "{account_html}"
+    );
+    assert!(account_html.contains("Status: active"), "{account_html}");
+    assert!(account_html.contains("Renews on: "), "{account_html}");
+    assert_eq!(core.status(), 200);
+    assert!(
+        core.text()
+            .await
+            .expect("HTML")
+            .contains("Core Stacker area")
+    );
+    assert_eq!(spark.status(), 403);
+    assert!(
+        spark
+            .text()
+            .await
+            .expect("HTML")
+            .contains("This page needs the Spark Stacker plan")
+    );
+}
+
+#[tokio::test]
+async fn a_foreign_checkout_session_is_refused() {
+    let app = spawn_app().await;
+    let email = app.sign_up("first@example.com").await;
+    let checkout_url = redirect_target(&app.subscribe("price_core_monthly").await);
+    let session_id = checkout_url
+        .rsplit('/')
+        .next()
+        .expect("a session id")
+        .to_owned();
+    app.pay_checkout(&checkout_url, &email, "4242424242424242")
+        .await;
+    app.call("log_out", &[]).await;
+    app.sign_up("second@example.com").await;
+
+    let response = app
+        .call("confirm_checkout", &[("session_id", &session_id)])
+        .await;
+
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .text()
+            .await
+            .expect("a body")
+            .contains("belongs to another account")
+    );
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_and_duplicates_reported() {
+    let app = spawn_app().await;
+    app.sign_up("dup@example.com").await;
+    app.call("log_out", &[]).await;
+
+    let duplicate = app
+        .call(
+            "sign_up",
+            &[("email", "dup@example.com"), ("password", "long enough pw")],
+        )
+        .await;
+    let short = app
+        .call(
+            "sign_up",
+            &[("email", "new@example.com"), ("password", "short")],
+        )
+        .await;
+    let wrong = app
+        .call(
+            "log_in",
+            &[("email", "dup@example.com"), ("password", "wrong password")],
+        )
+        .await;
+
+    assert_eq!(duplicate.status(), 400);
+    assert!(
+        duplicate
+            .text()
+            .await
+            .expect("a body")
+            .contains("already exists")
+    );
+    assert_eq!(short.status(), 400);
+    assert_eq!(wrong.status(), 401);
+    assert!(
+        wrong
+            .text()
+            .await
+            .expect("a body")
+            .contains("Invalid email or password")
+    );
+}
