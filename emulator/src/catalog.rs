@@ -6,6 +6,9 @@ use std::path::Path;
 use anyhow::Context;
 use serde::Deserialize;
 
+use crate::billing::limits::{
+    check_currency, check_interval_count, check_trial_days, check_unit_amount,
+};
 use crate::objects::Metadata;
 use crate::objects::price::{Interval, Price, Recurring};
 use crate::objects::product::Product;
@@ -76,6 +79,21 @@ fn usd() -> String {
     "usd".to_owned()
 }
 
+impl CatalogPrice {
+    /// The bounds the API puts on prices hold for catalog prices too.
+    fn check(&self) -> Result<(), crate::error::ApiError> {
+        check_unit_amount("unit_amount", self.unit_amount)?;
+        check_currency("currency", &self.currency)?;
+        if let Some(interval) = self.interval {
+            check_interval_count("interval_count", interval, self.interval_count)?;
+        }
+        if let Some(days) = self.trial_period_days {
+            check_trial_days("trial_period_days", days)?;
+        }
+        Ok(())
+    }
+}
+
 impl Catalog {
     pub fn seed() -> anyhow::Result<Self> {
         Self::parse(SEED_CATALOG).context("Failed to parse the built-in seed catalog")
@@ -108,6 +126,9 @@ impl Catalog {
                     "Duplicate id {} in catalog",
                     price.id
                 );
+                price
+                    .check()
+                    .with_context(|| format!("Price {} in catalog", price.id))?;
                 if let Some(key) = &price.lookup_key {
                     anyhow::ensure!(lookup_keys.insert(key), "Duplicate lookup_key {key}");
                 }

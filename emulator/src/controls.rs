@@ -33,6 +33,17 @@ pub fn router() -> Router<SharedState> {
         .route("/customers/{id}/card", post(set_card))
         .route("/subscriptions/{id}/status", post(set_status))
         .route("/checkout/sessions/{id}/pay", post(pay_session))
+        .fallback(unknown_control)
+        .method_not_allowed_fallback(unknown_control)
+}
+
+async fn unknown_control(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::InvalidRequest {
+        status: axum::http::StatusCode::NOT_FOUND,
+        message: format!("Unrecognized control ({method} /_emulator{uri})."),
+        param: None,
+        code: None,
+    }
 }
 
 fn json_body<T: serde::de::DeserializeOwned + Default>(
@@ -65,7 +76,11 @@ async fn reset(
         .write(|store| {
             let endpoints = std::mem::take(&mut store.webhook_endpoints);
             *store = Store::new(&state.initial_catalog, state.initial_settings.clone());
-            if !body.endpoints {
+            if body.endpoints {
+                endpoints
+                    .iter()
+                    .for_each(|endpoint| state.webhooks.retire(&endpoint.id));
+            } else {
                 store.webhook_endpoints = endpoints;
             }
         })
@@ -104,21 +119,37 @@ struct AdvanceBody {
     to: Option<i64>,
 }
 
+/// A hundred years: far enough for any renewal schedule, near enough for calendar arithmetic.
+const MAX_ADVANCE_SECONDS: i64 = 100 * 366 * 24 * 60 * 60;
+
 async fn advance(
     State(state): State<SharedState>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let body: AdvanceBody = json_body(&body)?;
-    if body.seconds.is_some_and(|s| s < 0) {
-        return Err(ApiError::param("seconds", "The clock only moves forward."));
-    }
     let (steps, clock) = state
         .write(|store| {
-            let target = match (body.to, body.seconds) {
-                (Some(to), _) => to,
-                (None, Some(seconds)) => store.now() + seconds,
+            let now = store.now();
+            let (param, target) = match (body.to, body.seconds) {
+                (Some(_), Some(_)) => {
+                    return Err(ApiError::param(
+                        "to",
+                        "Send either seconds or to, not both.",
+                    ));
+                }
+                (Some(to), None) => ("to", to),
+                (None, Some(seconds)) => ("seconds", now.saturating_add(seconds)),
                 (None, None) => return Err(ApiError::required("seconds")),
             };
+            if target < now {
+                return Err(ApiError::param(param, "The clock only moves forward."));
+            }
+            if target - now > MAX_ADVANCE_SECONDS {
+                return Err(ApiError::param(
+                    param,
+                    "The clock moves at most 100 years at a time.",
+                ));
+            }
             let steps = advance_to(store, target);
             Ok((steps, view(store)))
         })
@@ -137,11 +168,20 @@ async fn mode(State(state): State<SharedState>) -> Json<Mode> {
     Json(state.webhooks.mode())
 }
 
+/// Longer pauses would hold an endpoint's queue for good: later events wait behind them.
+const MAX_DELAY_MS: u64 = 60_000;
+
 async fn set_mode(
     State(state): State<SharedState>,
     body: axum::body::Bytes,
 ) -> Result<Json<Mode>, ApiError> {
     let mode: Mode = json_body(&body)?;
+    if mode.delay_ms > MAX_DELAY_MS {
+        return Err(ApiError::param(
+            "delay_ms",
+            format!("delay_ms can be at most {MAX_DELAY_MS} (one minute)."),
+        ));
+    }
     state.webhooks.set_mode(mode);
     tracing::info!(?mode, "webhook mode set");
     Ok(Json(mode))
@@ -263,6 +303,11 @@ async fn pay_session(
         .write(|store| match pay(store, &id, &body.email, &body.card_number) {
             Ok(redirect) => Ok(Json(json!({ "redirect": redirect, "session": store.checkout_session(&id)?.render() }))),
             Err(crate::billing::checkout::PayError::Declined) => Err(ApiError::CardDeclined),
+            Err(crate::billing::checkout::PayError::Unavailable)
+                if store.checkout_sessions.get(&id).is_none() =>
+            {
+                Err(ApiError::missing("checkout.session", &id, Some("session")))
+            }
             Err(err) => Err(ApiError::state(err.to_string())),
         })
         .await

@@ -69,6 +69,37 @@ impl ApiError {
         }
     }
 
+    /// 413 for a body over the size the emulator reads.
+    pub fn too_large() -> Self {
+        Self::InvalidRequest {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            message: "The request body is too large.".to_owned(),
+            param: None,
+            code: None,
+        }
+    }
+
+    /// Points an error about `items[0]` at the item the request listed at `index`.
+    pub fn for_item(self, index: usize) -> Self {
+        match self {
+            Self::InvalidRequest {
+                status,
+                message,
+                param: Some(param),
+                code,
+            } => Self::InvalidRequest {
+                status,
+                message,
+                param: Some(match param.strip_prefix("items[0]") {
+                    Some(rest) => format!("items[{index}]{rest}"),
+                    None => param,
+                }),
+                code,
+            },
+            other => other,
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             Self::InvalidRequest { status, .. } => *status,

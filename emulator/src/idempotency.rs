@@ -11,7 +11,9 @@ use crate::error::ApiError;
 use crate::state::SharedState;
 use crate::store::StoredResponse;
 
-const BODY_LIMIT: usize = 1024 * 1024;
+/// The same limit axum puts on the bodies the handlers read.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+const MAX_KEY_CHARS: usize = 255;
 
 pub async fn replay_or_record(
     State(state): State<SharedState>,
@@ -26,12 +28,18 @@ pub async fn replay_or_record(
     let Some(key) = key.filter(|_| request.method() == Method::POST) else {
         return Ok(next.run(request).await);
     };
+    if key.chars().count() > MAX_KEY_CHARS {
+        return Err(ApiError::Idempotency(format!(
+            "Idempotency keys can be at most {MAX_KEY_CHARS} characters long."
+        )));
+    }
+    let _gate = state.idempotency_gate.lock().await;
 
     // Fingerprint the request.
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, BODY_LIMIT)
         .await
-        .map_err(|err| ApiError::param("body", format!("Unreadable request body: {err}")))?;
+        .map_err(|_| ApiError::too_large())?;
     let fingerprint = format!(
         "{} {}\n{}",
         parts.method,

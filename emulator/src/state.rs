@@ -22,6 +22,9 @@ pub struct AppState {
     pub checkout_ttl_seconds: i64,
     /// The name the portal shows and links back to ("Return to Stacker").
     pub business_name: String,
+    /// Held by a request with an `Idempotency-Key` from its look-up until its answer is stored,
+    /// so that the same key sent twice at once runs once and the second gets the replay.
+    pub idempotency_gate: Mutex<()>,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             initial_settings: settings,
             checkout_ttl_seconds,
             business_name,
+            idempotency_gate: Mutex::new(()),
         }
     }
 
@@ -53,6 +57,24 @@ impl AppState {
     pub async fn write<R>(&self, change: impl FnOnce(&mut Store) -> R) -> R {
         let mut store = self.store.lock().await;
         let result = change(&mut store);
+        let deliveries = std::mem::take(&mut store.outbox);
+        drop(store);
+        self.webhooks.enqueue(deliveries);
+        result
+    }
+
+    /// Runs a change of several steps all or nothing: when it fails, the store goes back to
+    /// how it was, so that a refused request leaves no half-made change and sends no events.
+    pub async fn write_all_or_nothing<T, E>(
+        &self,
+        change: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut store = self.store.lock().await;
+        let before = store.clone();
+        let result = change(&mut store);
+        if result.is_err() {
+            *store = before;
+        }
         let deliveries = std::mem::take(&mut store.outbox);
         drop(store);
         self.webhooks.enqueue(deliveries);

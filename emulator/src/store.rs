@@ -60,7 +60,7 @@ impl Default for Settings {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Store {
     /// Seconds added to the wall clock by `/_emulator/clock/advance`.
     pub clock_offset: i64,

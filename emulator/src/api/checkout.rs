@@ -3,7 +3,9 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::check_redirect_url;
 use crate::billing::checkout::expire as expire_session;
+use crate::billing::limits::{check_quantity, check_trial_days, check_trial_end};
 use crate::error::ApiError;
 use crate::expand::expand;
 use crate::form::{Form, Query};
@@ -82,6 +84,20 @@ pub async fn create(
     if params.line_items.is_empty() {
         return Err(ApiError::required("line_items"));
     }
+    check_redirect_url("success_url", &success_url)?;
+    if let Some(cancel_url) = &params.cancel_url {
+        check_redirect_url("cancel_url", cancel_url)?;
+    }
+    if let Some(email) = params
+        .customer_email
+        .as_deref()
+        .filter(|e| !e.contains('@'))
+    {
+        return Err(ApiError::param(
+            "customer_email",
+            format!("Invalid email address: {email}"),
+        ));
+    }
     if params.customer.is_some() && params.customer_email.is_some() {
         return Err(ApiError::param(
             "customer_email",
@@ -97,6 +113,12 @@ pub async fn create(
                 store.customer(customer)?;
             }
             let subscription_data = params.subscription_data.unwrap_or_default();
+            if let Some(days) = subscription_data.trial_period_days {
+                check_trial_days("subscription_data[trial_period_days]", days)?;
+            }
+            if let Some(trial_end) = subscription_data.trial_end {
+                check_trial_end("subscription_data[trial_end]", trial_end, store.now())?;
+            }
             let has_trial = subscription_data.trial_period_days.is_some()
                 || subscription_data.trial_end.is_some();
             let id = new_checkout_session_id();
@@ -180,12 +202,7 @@ fn validate_lines(
             ));
         }
         let quantity = item.quantity.unwrap_or(1);
-        if quantity == 0 {
-            return Err(ApiError::param(
-                format!("line_items[{index}][quantity]"),
-                "Quantity must be at least 1.",
-            ));
-        }
+        check_quantity(&format!("line_items[{index}][quantity]"), quantity)?;
         amount += price.unit_amount * quantity as i64;
         lines.push(SessionLine {
             price: price.id.clone(),

@@ -3,13 +3,13 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::products::merge_metadata;
 use crate::error::ApiError;
 use crate::expand::expand;
 use crate::form::{Form, Query};
 use crate::list::{Page, paginate};
 use crate::objects::Metadata;
 use crate::objects::customer::Customer;
+use crate::objects::metadata::merged;
 use crate::state::SharedState;
 
 #[derive(Deserialize)]
@@ -126,6 +126,10 @@ pub async fn update(
                 .customers
                 .get_mut(&id)
                 .ok_or_else(|| ApiError::missing("customer", &id, Some("id")))?;
+            let metadata = params
+                .metadata
+                .map(|update| merged(&customer.metadata, update))
+                .transpose()?;
             let before = customer.render();
             if let Some(email) = params.email {
                 customer.email = Some(email).filter(|e| !e.is_empty());
@@ -139,8 +143,8 @@ pub async fn update(
             if let Some(phone) = params.phone {
                 customer.phone = Some(phone).filter(|p| !p.is_empty());
             }
-            if let Some(metadata) = params.metadata {
-                merge_metadata(&mut customer.metadata, metadata);
+            if let Some(metadata) = metadata {
+                customer.metadata = metadata;
             }
             let mut after = customer.render();
             store.emit_update("customer.updated", before, after.clone());

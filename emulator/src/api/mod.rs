@@ -11,6 +11,7 @@ mod subscriptions;
 mod webhook_endpoints;
 
 use axum::Router;
+use axum::extract::OriginalUri;
 use axum::middleware;
 use axum::routing::{get, post};
 
@@ -62,6 +63,7 @@ pub fn router(state: SharedState) -> Router<SharedState> {
                 .delete(webhook_endpoints::delete),
         )
         .fallback(unknown_route)
+        .method_not_allowed_fallback(unknown_route)
         .layer(middleware::from_fn_with_state(
             state,
             idempotency::replay_or_record,
@@ -69,11 +71,35 @@ pub fn router(state: SharedState) -> Router<SharedState> {
         .layer(middleware::from_fn(auth::require_test_key))
 }
 
-async fn unknown_route(uri: axum::http::Uri) -> crate::error::ApiError {
+/// Stripe answers an unknown path, or a method a path does not take, with a 404 naming both.
+async fn unknown_route(
+    method: axum::http::Method,
+    OriginalUri(uri): OriginalUri,
+) -> crate::error::ApiError {
     crate::error::ApiError::InvalidRequest {
         status: axum::http::StatusCode::NOT_FOUND,
-        message: format!("Unrecognized request URL ({uri}). The emulator does not serve it."),
+        message: format!(
+            "Unrecognized request URL ({method}: {}). The emulator does not serve it.",
+            uri.path()
+        ),
         param: None,
         code: None,
+    }
+}
+
+/// A URL a browser is sent to (Checkout's success and cancel pages, the portal's way back):
+/// absolute, over HTTP or HTTPS, with a host.
+fn check_redirect_url(param: &str, url: &str) -> Result<(), crate::error::ApiError> {
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .and_then(|rest| rest.split(['/', '?', '#']).next())
+        .filter(|host| !host.is_empty() && !host.contains(char::is_whitespace));
+    match host {
+        Some(_) => Ok(()),
+        None => Err(crate::error::ApiError::param(
+            param,
+            format!("Not a valid URL: {url}. Use an absolute http:// or https:// URL."),
+        )),
     }
 }

@@ -3,6 +3,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::check_redirect_url;
 use crate::error::ApiError;
 use crate::expand::expand;
 use crate::form::Form;
@@ -29,6 +30,9 @@ pub async fn create(
     Form(params): Form<CreateParams>,
 ) -> Result<Json<Value>, ApiError> {
     let customer = params.customer.ok_or(ApiError::required("customer"))?;
+    if let Some(return_url) = &params.return_url {
+        check_redirect_url("return_url", return_url)?;
+    }
     let public_url = state.public_url.clone();
     state
         .write(|store| {

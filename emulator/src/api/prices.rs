@@ -3,12 +3,15 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::products::merge_metadata;
+use crate::billing::limits::{
+    check_currency, check_interval_count, check_trial_days, check_unit_amount,
+};
 use crate::error::ApiError;
 use crate::expand::expand;
 use crate::form::{Form, Query};
 use crate::list::{Page, paginate};
 use crate::objects::Metadata;
+use crate::objects::metadata::merged;
 use crate::objects::price::{Interval, Price, Recurring};
 use crate::state::SharedState;
 
@@ -164,11 +167,14 @@ pub async fn create(
     let unit_amount = params
         .unit_amount
         .ok_or(ApiError::required("unit_amount"))?;
-    if unit_amount < 0 {
-        return Err(ApiError::param(
-            "unit_amount",
-            "Invalid integer: must be at least 0",
-        ));
+    check_unit_amount("unit_amount", unit_amount)?;
+    check_currency("currency", &currency)?;
+    if let Some(recurring) = &params.recurring {
+        let count = recurring.interval_count.unwrap_or(1);
+        check_interval_count("recurring[interval_count]", recurring.interval, count)?;
+        if let Some(days) = recurring.trial_period_days {
+            check_trial_days("recurring[trial_period_days]", days)?;
+        }
     }
     state
         .write(|store| {
@@ -234,6 +240,10 @@ pub async fn update(
                 .prices
                 .get_mut(&id)
                 .ok_or_else(|| ApiError::missing("price", &id, Some("id")))?;
+            let metadata = params
+                .metadata
+                .map(|update| merged(&price.metadata, update))
+                .transpose()?;
             let before = price.render();
             if let Some(active) = params.active {
                 price.active = active;
@@ -244,8 +254,8 @@ pub async fn update(
             if let Some(key) = params.lookup_key {
                 price.lookup_key = Some(key).filter(|k| !k.is_empty());
             }
-            if let Some(metadata) = params.metadata {
-                merge_metadata(&mut price.metadata, metadata);
+            if let Some(metadata) = metadata {
+                price.metadata = metadata;
             }
             let mut after = price.render();
             store.emit_update("price.updated", before, after.clone());

@@ -8,6 +8,7 @@ use crate::expand::expand;
 use crate::form::{Form, Query};
 use crate::list::{Page, paginate};
 use crate::objects::Metadata;
+use crate::objects::metadata::merged;
 use crate::objects::product::Product;
 use crate::state::SharedState;
 
@@ -160,6 +161,10 @@ pub async fn update(
                 .products
                 .get_mut(&id)
                 .ok_or_else(|| ApiError::missing("product", &id, Some("id")))?;
+            let metadata = params
+                .metadata
+                .map(|update| merged(&product.metadata, update))
+                .transpose()?;
             let before = product.render();
             if let Some(name) = params.name {
                 product.name = name;
@@ -173,8 +178,8 @@ pub async fn update(
             if let Some(price) = params.default_price {
                 product.default_price = Some(price);
             }
-            if let Some(metadata) = params.metadata {
-                merge_metadata(&mut product.metadata, metadata);
+            if let Some(metadata) = metadata {
+                product.metadata = metadata;
             }
             if let Some(url) = params.url {
                 product.url = Some(url).filter(|u| !u.is_empty());
@@ -190,15 +195,4 @@ pub async fn update(
             Ok(Json(after))
         })
         .await
-}
-
-/// Stripe merges metadata on update; an empty value removes the key.
-pub fn merge_metadata(current: &mut Metadata, update: Metadata) {
-    for (key, value) in update {
-        if value.is_empty() {
-            current.remove(&key);
-        } else {
-            current.insert(key, value);
-        }
-    }
 }

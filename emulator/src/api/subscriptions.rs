@@ -3,15 +3,16 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::products::merge_metadata;
 use crate::billing::changes::{
     ProrationBehavior, cancel_now, change_price, set_cancel_at_period_end,
 };
+use crate::billing::limits::check_quantity;
 use crate::error::ApiError;
 use crate::expand::expand;
 use crate::form::{Form, Query};
 use crate::list::{Page, paginate};
 use crate::objects::Metadata;
+use crate::objects::metadata::merged;
 use crate::objects::subscription::STATUSES;
 use crate::state::SharedState;
 
@@ -133,10 +134,14 @@ pub async fn update(
         .proration_behavior
         .unwrap_or(ProrationBehavior::CreateProrations);
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             store
                 .subscription(&id)
                 .map_err(|_| ApiError::missing("subscription", &id, Some("id")))?;
+            let metadata = params
+                .metadata
+                .map(|update| merged(&store.subscription(&id)?.metadata, update))
+                .transpose()?;
             for (index, item) in params.items.iter().enumerate() {
                 let item_id = item.id.as_deref().ok_or_else(|| {
                     ApiError::param(
@@ -144,6 +149,9 @@ pub async fn update(
                         "The emulator changes existing items only: send the item's id.",
                     )
                 })?;
+                if let Some(quantity) = item.quantity {
+                    check_quantity(&format!("items[{index}][quantity]"), quantity)?;
+                }
                 let price = match &item.price {
                     Some(price) => price.clone(),
                     None => store
@@ -153,17 +161,19 @@ pub async fn update(
                         .find(|i| i.id == item_id)
                         .map(|i| i.price.clone())
                         .ok_or_else(|| {
-                            ApiError::missing("subscription_item", item_id, Some("items[0][id]"))
+                            let param = format!("items[{index}][id]");
+                            ApiError::missing("subscription_item", item_id, Some(&param))
                         })?,
                 };
-                change_price(store, &id, item_id, &price, item.quantity, behavior)?;
+                change_price(store, &id, item_id, &price, item.quantity, behavior)
+                    .map_err(|err| err.for_item(index))?;
             }
             if let Some(cancel) = params.cancel_at_period_end {
                 set_cancel_at_period_end(store, &id, cancel)?;
             }
-            if let Some(metadata) = params.metadata {
+            if let Some(metadata) = metadata {
                 crate::billing::update_subscription(store, &id, |subscription| {
-                    merge_metadata(&mut subscription.metadata, metadata);
+                    subscription.metadata = metadata;
                 });
             }
             let mut subscription = store.render_subscription(&id)?;

@@ -3,12 +3,12 @@ use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::products::merge_metadata;
 use crate::error::ApiError;
 use crate::form::{Form, Query};
 use crate::ids::{new_id, new_webhook_secret};
 use crate::list::{Page, paginate};
 use crate::objects::Metadata;
+use crate::objects::metadata::merged;
 use crate::objects::webhook_endpoint::WebhookEndpoint;
 use crate::state::SharedState;
 
@@ -132,6 +132,10 @@ pub async fn update(
                 .webhook_endpoints
                 .get_mut(&id)
                 .ok_or_else(|| ApiError::missing("webhook endpoint", &id, Some("id")))?;
+            let metadata = params
+                .metadata
+                .map(|update| merged(&endpoint.metadata, update))
+                .transpose()?;
             if let Some(url) = params.url {
                 endpoint.url = url;
             }
@@ -144,8 +148,8 @@ pub async fn update(
             if let Some(disabled) = params.disabled {
                 endpoint.enabled = !disabled;
             }
-            if let Some(metadata) = params.metadata {
-                merge_metadata(&mut endpoint.metadata, metadata);
+            if let Some(metadata) = metadata {
+                endpoint.metadata = metadata;
             }
             Ok(Json(endpoint.render()))
         })
@@ -162,6 +166,7 @@ pub async fn delete(
                 .webhook_endpoints
                 .remove(&id)
                 .ok_or_else(|| ApiError::missing("webhook endpoint", &id, Some("id")))?;
+            state.webhooks.retire(&id);
             Ok(Json(
                 json!({ "id": id, "object": "webhook_endpoint", "deleted": true }),
             ))

@@ -178,6 +178,5 @@ pub fn pay(
         let rendered = stored.render();
         store.emit("checkout.session.completed", rendered, None);
     }
-    let success_url = session.success_url.unwrap_or_default();
-    Ok(success_url.replace("{CHECKOUT_SESSION_ID}", session_id))
+    Ok(session.success_location().unwrap_or_default())
 }

@@ -4,6 +4,7 @@
 
 pub mod changes;
 pub mod checkout;
+pub mod limits;
 pub mod preview;
 pub mod renewal;
 

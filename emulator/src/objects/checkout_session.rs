@@ -59,6 +59,13 @@ impl Record for CheckoutSession {
 }
 
 impl CheckoutSession {
+    /// Where a paid session sends the browser: `success_url` with its id filled in.
+    pub fn success_location(&self) -> Option<String> {
+        self.success_url
+            .as_deref()
+            .map(|url| url.replace("{CHECKOUT_SESSION_ID}", &self.id))
+    }
+
     pub fn has_trial(&self) -> bool {
         self.trial_period_days.is_some() || self.trial_end.is_some()
     }

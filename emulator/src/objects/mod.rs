@@ -7,6 +7,7 @@ pub mod checkout_session;
 pub mod customer;
 pub mod event;
 pub mod invoice;
+pub mod metadata;
 pub mod portal_session;
 pub mod price;
 pub mod product;

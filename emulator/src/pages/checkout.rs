@@ -1,5 +1,6 @@
 //! Hosted Checkout: plan, amount and interval, an email field, a card number, Subscribe.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
@@ -9,11 +10,12 @@ use serde::Deserialize;
 use super::layout::{escape, notice, page};
 use crate::billing::checkout::{PayError, expire_if_due, pay as pay_session};
 use crate::billing::format_amount;
+use crate::form::parse;
 use crate::objects::checkout_session::{CheckoutSession, SessionStatus};
 use crate::state::SharedState;
 use crate::store::Store;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct PayForm {
     #[serde(default)]
     email: String,
@@ -30,15 +32,29 @@ pub async fn show(State(state): State<SharedState>, Path(id): Path<String>) -> R
         .await
 }
 
+/// Pays the session. A body that is not a form is read as an empty one, so the page answers
+/// with its own message rather than a bare rejection.
 pub async fn pay(
     State(state): State<SharedState>,
     Path(id): Path<String>,
-    axum::Form(form): axum::Form<PayForm>,
+    body: Bytes,
 ) -> Response {
+    let form: PayForm = parse(&body).unwrap_or_default();
     state
         .write(
             |store| match pay_session(store, &id, &form.email, &form.card_number) {
                 Ok(location) => (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response(),
+                // A second submit (a double click) lands where the first one went.
+                Err(PayError::Completed) => match store
+                    .checkout_sessions
+                    .get(&id)
+                    .and_then(CheckoutSession::success_location)
+                {
+                    Some(location) => {
+                        (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response()
+                    }
+                    None => render(store, &id, None, "", StatusCode::OK),
+                },
                 Err(err @ PayError::Declined) => render(
                     store,
                     &id,
@@ -79,7 +95,10 @@ fn render(
             StatusCode::OK,
             "Already paid",
             "This Checkout session was already completed. Thank you for subscribing!",
-            session.success_url.as_deref().map(|url| (url, "Continue")),
+            session
+                .success_location()
+                .as_deref()
+                .map(|url| (url, "Continue")),
         ),
         SessionStatus::Expired => notice(
             StatusCode::GONE,

@@ -16,4 +16,15 @@ pub fn router() -> Router<SharedState> {
         .route("/checkout/{id}", get(checkout::show).post(checkout::pay))
         .route("/portal/{id}", get(portal::show))
         .route("/portal/{id}/{action}", post(portal::act))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+}
+
+async fn not_found() -> axum::response::Response {
+    layout::notice(
+        axum::http::StatusCode::NOT_FOUND,
+        "Page not found",
+        "The emulator has no page here. Checkout and portal links come from the API.",
+        None,
+    )
 }

@@ -1,6 +1,7 @@
 //! The billing portal: the current plan, switching to another price, cancelling at period end,
 //! resuming, cancelling now, and the way back to the site.
 
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
@@ -13,6 +14,7 @@ use crate::billing::changes::{
 };
 use crate::billing::{format_amount, format_date};
 use crate::error::ApiError;
+use crate::form::parse;
 use crate::objects::portal_session::PortalSession;
 use crate::objects::price::Price;
 use crate::objects::subscription::Subscription;
@@ -44,9 +46,17 @@ pub struct ActionForm {
 pub async fn act(
     State(state): State<SharedState>,
     Path((id, action)): Path<(String, String)>,
-    axum::Form(form): axum::Form<ActionForm>,
+    body: Bytes,
 ) -> Response {
     let business = state.business_name.clone();
+    let Ok(form) = parse::<ActionForm>(&body) else {
+        return notice(
+            StatusCode::BAD_REQUEST,
+            "Portal request not understood",
+            "This request did not come from a portal form. Open the portal again.",
+            None,
+        );
+    };
     state
         .write(|store| {
             let Some(session) = store.portal_sessions.get(&id).cloned() else {

@@ -8,7 +8,7 @@
 
 mod signature;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -76,6 +76,8 @@ struct Inner {
     attempts: Mutex<Vec<Attempt>>,
     queues: Mutex<HashMap<String, mpsc::UnboundedSender<Delivery>>>,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// Deleted endpoints: their queued events and pending retries are dropped.
+    retired: Mutex<HashSet<String>>,
 }
 
 /// A poisoned lock only means another delivery task panicked; the data is still usable.
@@ -101,6 +103,7 @@ impl Dispatcher {
                 attempts: Mutex::default(),
                 queues: Mutex::default(),
                 tasks: Mutex::default(),
+                retired: Mutex::default(),
             }),
         })
     }
@@ -126,6 +129,18 @@ impl Dispatcher {
         lock(&self.inner.held).clear();
         lock(&self.inner.attempts).clear();
         self.set_mode(Mode::default());
+    }
+
+    /// Stops delivering to a deleted endpoint: events still queued for it and retries already
+    /// scheduled are dropped instead of sent.
+    pub fn retire(&self, endpoint_id: &str) {
+        lock(&self.inner.retired).insert(endpoint_id.to_owned());
+        lock(&self.inner.queues).remove(endpoint_id);
+        lock(&self.inner.held).retain(|delivery| delivery.endpoint_id != endpoint_id);
+    }
+
+    fn is_retired(&self, endpoint_id: &str) -> bool {
+        lock(&self.inner.retired).contains(endpoint_id)
     }
 
     /// Stops every delivery task.
@@ -232,6 +247,14 @@ impl Dispatcher {
     /// One signed POST. The signature uses wall-clock time, not the emulator's clock, so that
     /// receivers checking the timestamp tolerance accept it after the clock was advanced.
     async fn attempt(&self, delivery: &Delivery, attempt: u32) -> bool {
+        if self.is_retired(&delivery.endpoint_id) {
+            tracing::info!(
+                event_id = %delivery.event_id,
+                endpoint_id = %delivery.endpoint_id,
+                "webhook endpoint deleted, delivery dropped"
+            );
+            return true;
+        }
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
