@@ -7,6 +7,6 @@ cd "$STACKER_ROOT"
 
 args=("$@")
 if [[ -n $STACKER_LIB_CARGO_ARGS ]]; then
-  args+=(--lib-cargo-args "$STACKER_LIB_CARGO_ARGS")
+  args+=("--lib-cargo-args=$STACKER_LIB_CARGO_ARGS")
 fi
 cargo leptos build "${args[@]}"

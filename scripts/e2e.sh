@@ -19,7 +19,7 @@ LEPTOS_OUTPUT_NAME=stacker \
   LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR="127.0.0.1:$site_port" \
   STACKER_PUBLIC_URL="$site_url" \
-  STACKER_EMULATOR_ADDR="127.0.0.1:$emulator_port" \
+  STRIPE_EMULATOR_ADDR="127.0.0.1:$emulator_port" \
   DATABASE_URL="sqlite://$work/stacker.sqlite?mode=rwc" \
   RUST_LOG="${RUST_LOG:-info,stacker=debug,stripe_emulator=debug}" \
   "$CARGO_TARGET_DIR/debug/stacker" >"$server_log" 2>&1 &

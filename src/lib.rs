@@ -19,4 +19,10 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+
+    // Browser tests wait for this mark before they click, so a click never lands on server
+    // HTML that has no event handlers yet.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }

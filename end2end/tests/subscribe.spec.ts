@@ -34,8 +34,8 @@ test('a new user subscribes to Core and unlocks exactly the Core pages', async (
   await plan(page, 'core').getByRole('button', { name: 'Subscribe' }).click();
 
   // Stripe's hosted Checkout, served by the emulator.
-  await expect(page.getByText('Core Stacker')).toBeVisible();
-  await expect(page.getByText('$12.00')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Subscribe to Core Stacker' })).toBeVisible();
+  await expect(page.locator('.amount')).toHaveText(/\$12\.00\s+per month/);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Card number').fill('4242 4242 4242 4242');
   await page.getByRole('button', { name: 'Subscribe' }).click();
