@@ -1,11 +1,11 @@
 //! Stripe's billing portal, where customers change or cancel their subscription.
 
+use sea_orm::EntityTrait;
 use stripe_billing::billing_portal_session::CreateBillingPortalSession;
 
 use super::BillingError;
 use crate::server::entities::user;
 use crate::server::state::AppState;
-use sea_orm::EntityTrait;
 
 /// Opens a portal session for the user's customer and returns its URL.
 #[tracing::instrument(skip(state))]
