@@ -40,13 +40,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
 
-    // Lets browser tests (and people debugging) see when the client has taken over the page.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-
     view! {
         <Stylesheet id="leptos" href="/pkg/stacker.css" />
         <Title text="stacker" />
