@@ -25,6 +25,7 @@ if stacker_has_rustup_wasm; then
 else
   export STACKER_TOOLCHAIN=debian
   export RUSTC=/usr/bin/rustc
+  export RUSTDOC=/usr/bin/rustdoc
   export RUSTC_BOOTSTRAP=1
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld
   export STACKER_LIB_CARGO_ARGS="-Zbuild-std=std,panic_abort"
