@@ -32,7 +32,7 @@ stop_server() {
 trap stop_server EXIT
 
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null "$site_url/"; then break; fi
+  if curl -fs -o /dev/null "$site_url/"; then break; fi
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "e2e: the site exited before answering; its log:" >&2
     cat "$server_log" >&2
