@@ -20,3 +20,25 @@ export async function waitForHydration(page: Page): Promise<void> {
 export function plan(page: Page, tier: string) {
   return page.locator(`article.plan[data-tier="${tier}"]`);
 }
+
+/** Subscribes the logged-in user to a tier's monthly plan with the test card that pays. */
+export async function subscribe(page: Page, tier: string, email: string): Promise<void> {
+  await page.goto('/');
+  await waitForHydration(page);
+  await plan(page, tier).getByRole('button', { name: 'Subscribe' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await page.getByRole('button', { name: 'Subscribe' }).click();
+  await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_/);
+}
+
+/**
+ * Reloads the page until `text` shows. Webhooks reach the site a moment after the browser
+ * comes back from a Stripe page, so the first render may still show the previous state.
+ */
+export async function reloadUntilVisible(page: Page, text: string | RegExp): Promise<void> {
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText(text)).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+}
