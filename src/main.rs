@@ -1,9 +1,11 @@
-//! The stacker web server.
+//! The stacker web server and its operator tasks (`stacker --help`).
 
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    stacker::server::run().await
+    use clap::Parser;
+
+    stacker::server::run(stacker::server::Cli::parse()).await
 }
 
 #[cfg(not(feature = "ssr"))]

@@ -5,6 +5,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20250101_000001_create_users;
 mod m20250101_000002_create_subscriptions;
+mod m20250201_000003_create_stripe_events;
+mod m20250201_000004_create_catalog;
+mod m20250201_000005_add_subscription_period_start;
 
 pub struct Migrator;
 
@@ -14,6 +17,9 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20250101_000001_create_users::Migration),
             Box::new(m20250101_000002_create_subscriptions::Migration),
+            Box::new(m20250201_000003_create_stripe_events::Migration),
+            Box::new(m20250201_000004_create_catalog::Migration),
+            Box::new(m20250201_000005_add_subscription_period_start::Migration),
         ]
     }
 }

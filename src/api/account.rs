@@ -28,9 +28,7 @@ pub async fn get_account() -> Result<Option<AccountOverview>, ServerFnError> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
     use crate::api::server_context::{app_state, auth_session, unexpected};
-    use crate::server::billing::tier_policy;
     use crate::server::entities::{subscription, user};
-    use crate::tier::Tier;
 
     let state = app_state()?;
     let Some(session_user) = auth_session().await?.user else {
@@ -51,11 +49,12 @@ pub async fn get_account() -> Result<Option<AccountOverview>, ServerFnError> {
         .map_err(unexpected)?;
 
     // The subscription that grants the tier, else the most recently changed one.
+    let now = state.clock.now();
     let shown = subscriptions
         .iter()
-        .find(|s| tier_policy::status_grants_tier(&s.status))
+        .find(|s| state.tier_policy.grants_tier(s, now))
         .or_else(|| subscriptions.first());
-    let tier: Tier = stored.subscription_tier.parse().unwrap_or(Tier::Free);
+    let tier = state.tier_policy.tier_at(&subscriptions, now);
     Ok(Some(AccountOverview {
         email: stored.email,
         plan_name: tier.plan_name().to_owned(),

@@ -65,16 +65,14 @@ impl Plan {
     }
 }
 
-/// The active plans in display order.
+/// The active plans in display order, from the local catalog mirror.
 #[server(endpoint = "list_plans")]
 pub async fn list_plans() -> Result<Vec<Plan>, ServerFnError> {
-    use crate::api::server_context::{app_state, billing_failure};
+    use crate::api::server_context::{app_state, unexpected};
     use crate::server::billing::catalog;
 
     let state = app_state()?;
-    catalog::active_plans(&state.stripe)
-        .await
-        .map_err(billing_failure)
+    catalog::active_plans(&state.db).await.map_err(unexpected)
 }
 
 #[cfg(test)]

@@ -17,13 +17,9 @@ pub enum PlanAreaAccess {
 #[server(endpoint = "plan_area")]
 pub async fn plan_area(tier: Tier) -> Result<PlanAreaAccess, ServerFnError> {
     use crate::api::server_context::{app_state, auth_session, unexpected};
-    use crate::server::billing::tier_policy;
-
     let state = app_state()?;
     let user_id = auth_session().await?.user.map(|user| user.id);
-    let user_tier = tier_policy::user_tier(&state.db, user_id)
-        .await
-        .map_err(unexpected)?;
+    let user_tier = state.user_tier(user_id).await.map_err(unexpected)?;
 
     if tier == Tier::Free || !user_tier.unlocks(tier) {
         tracing::debug!(?user_id, %user_tier, required = %tier, "plan area refused");

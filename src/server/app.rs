@@ -12,7 +12,10 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
 use super::auth::{AuthBackend, DatabaseSessionStore, session_layer};
-use super::billing::stripe_connection;
+use super::billing::catalog_sync;
+use super::billing::clock::Clock;
+use super::billing::stripe_connection::{self, Role};
+use super::billing::tier_policy::TierPolicy;
 use super::config::Settings;
 use super::state::AppState;
 use super::{database, webhook};
@@ -24,8 +27,9 @@ pub struct AppConfig {
     pub leptos_options: LeptosOptions,
 }
 
-/// Connects everything the app needs and returns its router with the shared state.
-pub async fn build(config: AppConfig) -> anyhow::Result<(Router, AppState)> {
+/// Connects the database (running migrations) and Stripe. The server and the command-line
+/// tasks share this; only the server (`Role::Server`) registers for webhooks.
+pub async fn connect(config: AppConfig, role: Role) -> anyhow::Result<AppState> {
     let AppConfig {
         settings,
         leptos_options,
@@ -33,30 +37,47 @@ pub async fn build(config: AppConfig) -> anyhow::Result<(Router, AppState)> {
 
     // Database.
     let db = database::connect_and_migrate(&settings.database.url).await?;
-    let session_store = DatabaseSessionStore::migrate(&db)
+
+    // Stripe.
+    let stripe = stripe_connection::connect(&settings, role).await?;
+    let tier_policy = TierPolicy {
+        past_due_grace: chrono::Duration::days(settings.billing.past_due_grace_days),
+    };
+    Ok(AppState {
+        settings: Arc::new(settings),
+        leptos_options,
+        db,
+        stripe: stripe.client,
+        stripe_mode: stripe.mode,
+        webhook_secrets: Arc::new(stripe.webhook_secrets),
+        clock: Clock::default(),
+        tier_policy,
+        emulator: stripe.emulator.map(Arc::new),
+    })
+}
+
+/// Connects everything the app needs and returns its router with the shared state.
+pub async fn build(config: AppConfig) -> anyhow::Result<(Router, AppState)> {
+    let state = connect(config, Role::Server).await?;
+
+    // Catalog mirror: refreshed at start; the pricing page serves the stored copy if Stripe
+    // cannot be reached now, and product and price events keep it fresh afterwards.
+    if let Err(err) = catalog_sync::sync_catalog(&state).await {
+        tracing::warn!(error = ?err, "catalog not refreshed at start; serving the stored copy");
+    }
+
+    // Sessions.
+    let session_store = DatabaseSessionStore::migrate(&state.db)
         .await
         .context("Failed to prepare the sessions table")?;
     session_store.spawn_expiry_cleanup();
-
-    // Stripe.
-    let stripe = stripe_connection::connect(&settings).await?;
-    let state = AppState {
-        settings: Arc::new(settings),
-        leptos_options,
-        db: db.clone(),
-        stripe: stripe.client,
-        stripe_mode: stripe.mode,
-        webhook_secret: Arc::new(stripe.webhook_secret),
-        emulator: stripe.emulator.map(Arc::new),
-    };
-
-    // Auth.
     let sessions = session_layer(
         session_store,
         state.settings.public_url(),
         state.settings.session.inactivity_days,
     );
-    let auth_layer = AuthManagerLayerBuilder::new(AuthBackend::new(db), sessions).build();
+    let auth_layer =
+        AuthManagerLayerBuilder::new(AuthBackend::new(state.db.clone()), sessions).build();
 
     // Routes.
     let routes = generate_route_list(App);

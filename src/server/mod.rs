@@ -6,7 +6,9 @@ pub mod billing;
 pub mod config;
 pub mod database;
 pub mod entities;
+pub mod events;
 pub mod state;
+pub mod tasks;
 pub mod telemetry;
 pub mod webhook;
 
@@ -14,14 +16,75 @@ use anyhow::Context;
 use leptos::config::{LeptosOptions, get_configuration};
 
 use self::app::AppConfig;
+use self::billing::stripe_connection::Role;
 use self::config::Settings;
 
-/// Starts the web server and serves until interrupted.
-pub async fn run() -> anyhow::Result<()> {
-    telemetry::init();
+/// The stacker server and its operator tasks. Settings come from Leptos.toml and the
+/// environment (see docs/configuration.md).
+#[derive(Debug, clap::Parser)]
+#[command(name = "stacker", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Serve the site (the default).
+    Serve,
+    /// Fetch the catalog and every customer's subscriptions from Stripe and store them.
+    Sync,
+    /// Process stored events again.
+    ReplayEvents {
+        /// Replay the events whose processing failed.
+        #[arg(long, required = true)]
+        failed: bool,
+    },
+    /// Manage the webhook endpoint Stripe delivers events to.
+    WebhookEndpoint {
+        #[command(subcommand)]
+        action: EndpointAction,
+    },
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum EndpointAction {
+    /// Register an endpoint for the events the app handles and print its signing secret.
+    Create {
+        /// Where Stripe should deliver; defaults to <public URL>/webhooks/stripe.
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+/// Runs what the command line asks for.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    telemetry::init();
     let settings = Settings::load()?;
     let leptos_options = leptos_options()?;
+    let config = AppConfig {
+        settings,
+        leptos_options,
+    };
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Sync => tasks::sync(&app::connect(config, Role::Task).await?).await,
+        Command::ReplayEvents { failed: _ } => {
+            tasks::replay_failed_events(&app::connect(config, Role::Task).await?).await
+        }
+        Command::WebhookEndpoint {
+            action: EndpointAction::Create { url },
+        } => tasks::create_webhook_endpoint(&app::connect(config, Role::Task).await?, url).await,
+    }
+}
+
+/// Starts the web server and serves until interrupted.
+async fn serve(config: AppConfig) -> anyhow::Result<()> {
+    let AppConfig {
+        settings,
+        leptos_options,
+    } = config;
     let addr = leptos_options.site_addr;
     let public_url = settings.public_url().to_owned();
     let database = database::redact_url(&settings.database.url);

@@ -1,12 +1,18 @@
-//! `POST /webhooks/stripe`: verify the signature on the raw body, then sync what the event
-//! names. The payload only says what to sync; the stored state is always fetched from Stripe.
+//! `POST /webhooks/stripe`: verify the signature on the raw body, record the event in the
+//! inbox once, then sync what it names.
+//!
+//! Answers: 400 for a missing or bad signature (nothing stored) and for a signed body that is
+//! not an event (stored as failed); 2xx for everything settled, including duplicates, ignored
+//! types and events that failed for good (stored as failed, replayable); 5xx only when the
+//! database or Stripe was unavailable, so that Stripe delivers the event again.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use secrecy::ExposeSecret;
-use stripe_webhook::{EventObject, Webhook};
+use stripe_webhook::{Event, Webhook, WebhookError};
 
-use super::billing::{BillingError, checkout, subscription_sync};
+use super::events::inbox::{self, Envelope, Recorded};
+use super::events::{self, Answer};
 use super::state::AppState;
 
 #[tracing::instrument(skip_all, fields(event_id, event_type))]
@@ -22,51 +28,96 @@ pub async fn receive(
         tracing::warn!("webhook without a Stripe-Signature header");
         return StatusCode::BAD_REQUEST;
     };
-    let event =
-        match Webhook::construct_event(&body, signature, state.webhook_secret.expose_secret()) {
-            Ok(event) => event,
-            Err(err) => {
-                tracing::warn!(error = %err, "webhook rejected");
-                return StatusCode::BAD_REQUEST;
-            }
-        };
-    let span = tracing::Span::current();
-    span.record("event_id", event.id.as_str());
-    span.record("event_type", event.type_.as_str());
-
-    let outcome = match event.data.object {
-        EventObject::CheckoutSessionCompleted(session) => {
-            checkout::sync_checkout_session(&state, &session)
-                .await
-                .map(|_| ())
-        }
-        EventObject::CustomerSubscriptionCreated(subscription)
-        | EventObject::CustomerSubscriptionUpdated(subscription)
-        | EventObject::CustomerSubscriptionDeleted(subscription) => {
-            let owner = subscription
-                .metadata
-                .get("user_id")
-                .and_then(|id| id.parse().ok());
-            subscription_sync::sync_subscription(&state, subscription.id.as_str(), owner)
-                .await
-                .map(|_| ())
-        }
-        _ => {
-            tracing::debug!("event type not handled");
-            Ok(())
+    let parsed = match verify(&state, &body, signature) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            tracing::warn!(error = %err, "webhook signature rejected");
+            return StatusCode::BAD_REQUEST;
         }
     };
 
-    match outcome {
-        Ok(()) => StatusCode::OK,
-        // Retrying cannot help: no user will appear for a customer this app never made.
-        Err(err @ BillingError::UnknownCustomer(_)) => {
-            tracing::warn!(error = %err, "event for a customer without a user");
-            StatusCode::OK
+    let now = state.clock.now();
+    let envelope = match Envelope::read(&body) {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            tracing::warn!(%error, "signed webhook body is not an event");
+            return match store_unreadable(&state, &body, error).await {
+                Ok(()) => StatusCode::BAD_REQUEST,
+                Err(err) => {
+                    tracing::error!(error = ?err, "could not store the unreadable body");
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
+            };
         }
+    };
+    let span = tracing::Span::current();
+    span.record("event_id", envelope.id.as_str());
+    span.record("event_type", envelope.event_type.as_str());
+
+    let recorded = match inbox::record(&state.db, &envelope, &body, now).await {
+        Ok(recorded) => recorded,
         Err(err) => {
-            tracing::error!(error = ?err, "event processing failed; Stripe will retry");
-            StatusCode::INTERNAL_SERVER_ERROR
+            tracing::error!(error = ?err, "could not record the event; Stripe will retry");
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
+    };
+    if let Recorded::AlreadyHandled(status) = recorded {
+        tracing::debug!(?status, "event seen before");
+        return StatusCode::OK;
+    }
+
+    match events::process_claimed(&state, &envelope.id, parsed).await {
+        Ok(Answer::Settled(_)) => StatusCode::OK,
+        Ok(Answer::RetryLater) => StatusCode::SERVICE_UNAVAILABLE,
+        Err(err) => {
+            tracing::error!(error = ?err, "could not record the outcome; Stripe will retry");
+            StatusCode::SERVICE_UNAVAILABLE
         }
     }
+}
+
+/// Checks the signature against every configured secret (several during a rotation). A body
+/// with a valid signature that the SDK cannot parse is still accepted, with the parse error.
+fn verify(
+    state: &AppState,
+    body: &str,
+    signature: &str,
+) -> Result<Result<Event, String>, WebhookError> {
+    let mut last_error = WebhookError::BadSignature;
+    for secret in state.webhook_secrets.iter() {
+        match Webhook::construct_event(body, signature, secret.expose_secret()) {
+            Ok(event) => return Ok(Ok(event)),
+            // The parse runs only after the signature matched.
+            Err(WebhookError::BadParse(_)) => return Ok(events::parse(body)),
+            Err(err) => last_error = err,
+        }
+    }
+    Err(last_error)
+}
+
+/// Keeps a signed body that is not an event, for whoever investigates.
+async fn store_unreadable(
+    state: &AppState,
+    body: &str,
+    error: String,
+) -> Result<(), sea_orm::DbErr> {
+    let now = state.clock.now();
+    let envelope = Envelope {
+        id: format!(
+            "unreadable_{}",
+            now.timestamp_nanos_opt().unwrap_or_default()
+        ),
+        event_type: "unreadable".to_owned(),
+        object_id: None,
+        created: now,
+    };
+    inbox::record(&state.db, &envelope, body, now).await?;
+    inbox::finish(
+        &state.db,
+        &envelope.id,
+        inbox::Status::Failed,
+        Some(error),
+        now,
+    )
+    .await
 }

@@ -6,4 +6,5 @@ mod harness;
 mod catalog;
 mod checkout;
 mod pages;
+mod sync;
 mod webhooks;

@@ -1,47 +1,62 @@
-//! The plans on sale, read from Stripe's active prices and their products.
+//! The plans on sale, read from the local catalog mirror: a page view costs no Stripe call and
+//! keeps working while Stripe is unreachable. `catalog_sync` keeps the mirror fresh.
 
 use std::collections::BTreeMap;
 
-use stripe_product::price::ListPrice;
-use stripe_shared::{Price, Product, RecurringInterval};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::BillingError;
 use crate::api::catalog::{BillingInterval, Plan, PlanPrice};
+use crate::server::entities::{price, product};
 use crate::tier::Tier;
 
-/// Lists every active recurring price of every active product that names a paid tier, grouped
-/// into plans in the products' display order.
+/// Every active monthly or yearly price of every active product that names a paid tier,
+/// grouped into plans in the products' display order.
 #[tracing::instrument(skip_all)]
-pub async fn active_plans(stripe: &stripe::Client) -> Result<Vec<Plan>, BillingError> {
-    let prices = ListPrice::new()
-        .active(true)
-        .limit(100)
-        .expand(vec!["data.product".to_owned()])
-        .send(stripe)
+pub async fn active_plans(db: &impl ConnectionTrait) -> Result<Vec<Plan>, sea_orm::DbErr> {
+    let products = product::Entity::find()
+        .filter(product::Column::Active.eq(true))
+        .all(db)
         .await?;
+    let prices = price::Entity::find()
+        .filter(price::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    Ok(plans_from(products, prices))
+}
 
-    let mut plans: BTreeMap<String, (i64, Plan)> = BTreeMap::new();
-    for price in prices.data {
+fn plans_from(products: Vec<product::Model>, prices: Vec<price::Model>) -> Vec<Plan> {
+    let mut plans: BTreeMap<String, (i64, Plan)> = products
+        .into_iter()
+        .filter_map(|product| {
+            let tier = product
+                .tier
+                .as_deref()?
+                .parse::<Tier>()
+                .ok()
+                .filter(|tier| *tier != Tier::Free)?;
+            let plan = Plan {
+                product_id: product.id.clone(),
+                name: product.name,
+                tier,
+                features: product.features.lines().map(str::to_owned).collect(),
+                monthly: None,
+                yearly: None,
+            };
+            Some((product.id, (product.display_order, plan)))
+        })
+        .collect();
+
+    for price in prices {
         let Some(interval) = billing_interval(&price) else {
             continue;
         };
-        let Some(product) = price.product.as_object() else {
+        let Some((_, plan)) = plans.get_mut(&price.product_id) else {
             continue;
         };
-        let Some(tier) = product_tier(product) else {
-            continue;
-        };
-        if !product.active {
-            continue;
-        }
-
-        let (_, plan) = plans
-            .entry(product.id.to_string())
-            .or_insert_with(|| (display_order(product), new_plan(product, tier)));
         let plan_price = PlanPrice {
-            price_id: price.id.to_string(),
+            price_id: price.id,
             unit_amount: price.unit_amount.unwrap_or_default(),
-            currency: price.currency.to_string(),
+            currency: price.currency,
             interval,
         };
         match interval {
@@ -50,59 +65,21 @@ pub async fn active_plans(stripe: &stripe::Client) -> Result<Vec<Plan>, BillingE
         }
     }
 
-    let mut plans: Vec<(i64, Plan)> = plans.into_values().collect();
+    let mut plans: Vec<(i64, Plan)> = plans
+        .into_values()
+        .filter(|(_, plan)| plan.monthly.is_some() || plan.yearly.is_some())
+        .collect();
     plans.sort_by(|(a_order, a), (b_order, b)| a_order.cmp(b_order).then(a.name.cmp(&b.name)));
-    Ok(plans.into_iter().map(|(_, plan)| plan).collect())
+    plans.into_iter().map(|(_, plan)| plan).collect()
 }
 
-/// The tier a product grants, from its `tier` metadata.
-pub fn product_tier(product: &Product) -> Option<Tier> {
-    product
-        .metadata
-        .get("tier")?
-        .parse::<Tier>()
-        .ok()
-        .filter(|tier| *tier != Tier::Free)
-}
-
-fn display_order(product: &Product) -> i64 {
-    product
-        .metadata
-        .get("display_order")
-        .and_then(|order| order.parse().ok())
-        .unwrap_or(i64::MAX)
-}
-
-fn new_plan(product: &Product, tier: Tier) -> Plan {
-    let features = product
-        .metadata
-        .get("features")
-        .map(|list| {
-            list.split(';')
-                .map(str::trim)
-                .filter(|f| !f.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
-    Plan {
-        product_id: product.id.to_string(),
-        name: product.name.clone(),
-        tier,
-        features,
-        monthly: None,
-        yearly: None,
-    }
-}
-
-fn billing_interval(price: &Price) -> Option<BillingInterval> {
-    let recurring = price.recurring.as_ref()?;
-    if recurring.interval_count != 1 {
+fn billing_interval(price: &price::Model) -> Option<BillingInterval> {
+    if price.interval_count != 1 {
         return None;
     }
-    match recurring.interval {
-        RecurringInterval::Month => Some(BillingInterval::Month),
-        RecurringInterval::Year => Some(BillingInterval::Year),
+    match price.interval.as_deref()? {
+        "month" => Some(BillingInterval::Month),
+        "year" => Some(BillingInterval::Year),
         _ => None,
     }
 }

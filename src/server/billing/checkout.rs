@@ -19,7 +19,7 @@ pub async fn start_checkout(
     user_id: i32,
     price_id: &str,
 ) -> Result<String, BillingError> {
-    let plans = catalog::active_plans(&state.stripe).await?;
+    let plans = catalog::active_plans(&state.db).await?;
     if catalog::find_price(&plans, price_id).is_none() {
         return Err(BillingError::UnknownPrice(price_id.to_owned()));
     }

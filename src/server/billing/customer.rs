@@ -1,15 +1,22 @@
-//! The Stripe customer behind each user: created on the first subscribe, then reused.
+//! The Stripe customer behind each user: created exactly once, on the first subscribe, and
+//! linked back to its user by the `customer.*` events.
 
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use stripe_core::customer::CreateCustomer;
+use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
+use stripe_core::customer::{CreateCustomer, RetrieveCustomer, RetrieveCustomerReturned};
 
 use super::BillingError;
 use crate::server::entities::user;
+use crate::server::state::AppState;
 
 /// Returns the user's Stripe customer id, creating the customer and storing it if needed.
+///
+/// Two requests racing here make one customer: the creation carries an idempotency key derived
+/// from the user id, so Stripe answers both with the same customer, and the column is filled
+/// only while empty, so both store the same id.
 #[tracing::instrument(skip(db, stripe))]
 pub async fn ensure_customer(
     db: &DatabaseConnection,
@@ -21,27 +28,23 @@ pub async fn ensure_customer(
         return Ok(customer_id);
     }
 
+    let key = IdempotencyKey::new(format!("stacker-customer-for-user-{user_id}"))
+        .map_err(|err| BillingError::UnexpectedObject(format!("idempotency key: {err}")))?;
     let metadata = HashMap::from([("user_id".to_owned(), user_id.to_string())]);
     let customer = CreateCustomer::new()
         .email(stored.email)
         .metadata(metadata)
+        .customize()
+        .request_strategy(RequestStrategy::Idempotent(key))
         .send(stripe)
         .await?;
     let customer_id = customer.id.to_string();
 
-    // Only fill an empty column: if another request stored a customer meanwhile, keep theirs.
-    let updated = user::Entity::update_many()
-        .col_expr(
-            user::Column::StripeCustomerId,
-            Expr::value(customer_id.clone()),
-        )
-        .filter(user::Column::Id.eq(user_id))
-        .filter(user::Column::StripeCustomerId.is_null())
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
+    if !link_customer(db, user_id, &customer_id).await? {
         let winner = find_user(db, user_id).await?.stripe_customer_id;
-        tracing::warn!(%customer_id, ?winner, "another request stored a customer first");
+        if winner.as_deref() != Some(customer_id.as_str()) {
+            tracing::warn!(%customer_id, ?winner, "the user already has another customer");
+        }
         return winner.ok_or(BillingError::NoCustomer);
     }
 
@@ -49,13 +52,57 @@ pub async fn ensure_customer(
     Ok(customer_id)
 }
 
-/// Links a customer to a user that has none yet (a customer made outside the subscribe flow).
+/// Fetches customer `customer_id` and links it to the user its metadata names, when that user
+/// has no customer yet.
+#[tracing::instrument(skip(state))]
+pub async fn sync_customer(state: &AppState, customer_id: &str) -> Result<(), BillingError> {
+    let current = match RetrieveCustomer::new(customer_id)
+        .send(&state.stripe)
+        .await?
+    {
+        RetrieveCustomerReturned::Customer(current) => current,
+        RetrieveCustomerReturned::DeletedCustomer(_) => {
+            tracing::info!("customer deleted in Stripe; its subscriptions say the rest");
+            return Ok(());
+        }
+    };
+    let owner = current
+        .metadata
+        .as_ref()
+        .and_then(|metadata| metadata.get("user_id"))
+        .and_then(|id| id.parse::<i32>().ok());
+    let Some(user_id) = owner else {
+        tracing::debug!("customer names no user");
+        return Ok(());
+    };
+    let already_linked = user::Entity::find()
+        .filter(user::Column::StripeCustomerId.eq(customer_id))
+        .one(&state.db)
+        .await?
+        .is_some();
+    if already_linked {
+        return Ok(());
+    }
+    // The email must agree too: a user id alone could name a user of another installation
+    // sharing the Stripe account.
+    let same_person = user::Entity::find_by_id(user_id)
+        .one(&state.db)
+        .await?
+        .is_some_and(|user| current.email.as_deref() == Some(user.email.as_str()));
+    if !same_person {
+        return Err(BillingError::UnknownCustomer(customer_id.to_owned()));
+    }
+    link_customer(&state.db, user_id, customer_id).await?;
+    Ok(())
+}
+
+/// Stores `customer_id` on a user that has none yet; says whether it did.
 pub async fn link_customer(
     db: &DatabaseConnection,
     user_id: i32,
     customer_id: &str,
-) -> Result<(), BillingError> {
-    user::Entity::update_many()
+) -> Result<bool, BillingError> {
+    let updated = user::Entity::update_many()
         .col_expr(
             user::Column::StripeCustomerId,
             Expr::value(customer_id.to_owned()),
@@ -64,7 +111,7 @@ pub async fn link_customer(
         .filter(user::Column::StripeCustomerId.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    Ok(updated.rows_affected == 1)
 }
 
 async fn find_user(db: &DatabaseConnection, user_id: i32) -> Result<user::Model, BillingError> {

@@ -58,6 +58,21 @@ impl BillingError {
         }
     }
 
+    /// Whether trying again later may succeed: the database or Stripe was unavailable, as
+    /// opposed to an answer that will not change.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            BillingError::Database(_) => true,
+            BillingError::Stripe(stripe::StripeError::Stripe(_, status)) => {
+                *status == 429 || *status >= 500
+            }
+            BillingError::Stripe(
+                stripe::StripeError::ClientError(_) | stripe::StripeError::Timeout,
+            ) => true,
+            _ => false,
+        }
+    }
+
     /// Whether Stripe said the object does not exist.
     pub fn is_stripe_not_found(err: &stripe::StripeError) -> bool {
         matches!(err, stripe::StripeError::Stripe(_, 404))

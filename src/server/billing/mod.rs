@@ -1,8 +1,10 @@
-//! Everything that talks to Stripe: the client and its mode, the catalog, customers, Checkout,
-//! the billing portal, the subscription sync and the tier policy.
+//! Everything that talks to Stripe: the client and its mode, the catalog and its mirror,
+//! customers, Checkout, the billing portal, the subscription sync and the tier policy.
 
 pub mod catalog;
+pub mod catalog_sync;
 pub mod checkout;
+pub mod clock;
 pub mod customer;
 mod error;
 pub mod portal;

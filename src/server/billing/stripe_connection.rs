@@ -5,7 +5,9 @@
 //! * a secret key alone: Stripe itself, with the webhook secret from the settings.
 //!
 //! With an emulator the server registers its own webhook endpoint and uses the secret that
-//! registration returns, so events arrive with no manual step.
+//! registration returns, so events arrive with no manual step. With Stripe the signing secrets
+//! come from `STRIPE_WEBHOOK_SECRET`, several separated by commas while a secret is rotated.
+//! The command-line tasks connect without registering anything.
 
 use std::fmt;
 
@@ -38,17 +40,25 @@ impl fmt::Display for StripeMode {
     }
 }
 
+/// Who connects: the web server receives webhooks; a command-line task does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Server,
+    Task,
+}
+
 /// A ready Stripe client plus what the webhook route needs to trust incoming events.
 pub struct StripeConnection {
     pub client: stripe::Client,
-    pub webhook_secret: SecretString,
+    /// Every secret a delivery may be signed with; empty for a task.
+    pub webhook_secrets: Vec<SecretString>,
     pub mode: StripeMode,
     /// Keeps the in-process emulator alive for as long as the server holds it.
     pub emulator: Option<stripe_emulator::Emulator>,
 }
 
 /// Connects to the Stripe the settings select; see the module documentation.
-pub async fn connect(settings: &Settings) -> anyhow::Result<StripeConnection> {
+pub async fn connect(settings: &Settings, role: Role) -> anyhow::Result<StripeConnection> {
     let secret_key = non_empty(settings.stripe.secret_key.as_ref());
     let api_base = settings
         .stripe
@@ -72,37 +82,50 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<StripeConnection> {
                 .context("Failed to start the in-process Stripe emulator")?;
             let base = emulator.base_url();
             let client = build_client(EMBEDDED_EMULATOR_KEY, Some(&base))?;
-            let webhook_secret = webhook_endpoint::register(&client, &webhook_url)
-                .await
-                .context("Failed to register the webhook endpoint with the emulator")?;
+            let webhook_secrets = match role {
+                Role::Server => vec![
+                    webhook_endpoint::register(&client, &webhook_url)
+                        .await
+                        .context("Failed to register the webhook endpoint with the emulator")?,
+                ],
+                Role::Task => Vec::new(),
+            };
             Ok(StripeConnection {
                 client,
-                webhook_secret,
+                webhook_secrets,
                 mode: StripeMode::EmbeddedEmulator(base),
                 emulator: Some(emulator),
             })
         }
         (Some(key), Some(base)) => {
             let client = build_client(key.expose_secret(), Some(base))?;
-            let webhook_secret = webhook_endpoint::register(&client, &webhook_url)
-                .await
-                .with_context(|| format!("Failed to register the webhook endpoint at {base}"))?;
+            let webhook_secrets = match role {
+                Role::Server => vec![
+                    webhook_endpoint::register(&client, &webhook_url)
+                        .await
+                        .with_context(|| {
+                            format!("Failed to register the webhook endpoint at {base}")
+                        })?,
+                ],
+                Role::Task => Vec::new(),
+            };
             Ok(StripeConnection {
                 client,
-                webhook_secret,
+                webhook_secrets,
                 mode: StripeMode::ExternalApi(base.to_owned()),
                 emulator: None,
             })
         }
         (Some(key), None) => {
-            let webhook_secret = non_empty(settings.stripe.webhook_secret.as_ref())
-                .cloned()
-                .context(
-                    "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY points at Stripe",
-                )?;
+            let webhook_secrets = signing_secrets(settings.stripe.webhook_secret.as_ref());
+            if role == Role::Server && webhook_secrets.is_empty() {
+                anyhow::bail!(
+                    "STRIPE_WEBHOOK_SECRET is required when STRIPE_SECRET_KEY points at Stripe"
+                );
+            }
             Ok(StripeConnection {
                 client: build_client(key.expose_secret(), None)?,
-                webhook_secret,
+                webhook_secrets,
                 mode: StripeMode::Stripe,
                 emulator: None,
             })
@@ -116,6 +139,19 @@ fn build_client(secret_key: &str, api_base: Option<&str>) -> anyhow::Result<stri
         builder = builder.url(base.trim_end_matches('/'));
     }
     builder.build().context("Failed to build the Stripe client")
+}
+
+/// The secrets in a comma-separated list, blanks dropped.
+fn signing_secrets(list: Option<&SecretString>) -> Vec<SecretString> {
+    list.map(|list| {
+        list.expose_secret()
+            .split(',')
+            .map(str::trim)
+            .filter(|secret| !secret.is_empty())
+            .map(SecretString::from)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 fn non_empty(secret: Option<&SecretString>) -> Option<&SecretString> {

@@ -1,14 +1,17 @@
 //! Brings a stored subscription in line with Stripe: fetch the current object, upsert it, then
-//! recompute the user's tier. Webhooks and the Checkout success page both end here.
+//! recompute the user's tier, in one transaction. Webhooks, the Checkout success page and the
+//! `sync` command all end here, so the order and repetition of events cannot matter.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
-use stripe_billing::subscription::RetrieveSubscription;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use stripe_billing::subscription::{
+    ListSubscription, ListSubscriptionStatus, RetrieveSubscription,
+};
 use stripe_product::product::RetrieveProduct;
 use stripe_shared::Subscription;
 
-use super::{BillingError, catalog, tier_policy};
+use super::{BillingError, catalog_sync};
 use crate::server::entities::{subscription, user};
 use crate::server::state::AppState;
 use crate::tier::Tier;
@@ -33,11 +36,62 @@ pub async fn sync_subscription(
         .expand(vec!["items.data.price.product".to_owned()])
         .send(&state.stripe)
         .await?;
+    store(state, &current, owner).await
+}
+
+/// Fetches every subscription of every customer a user has, in any status, and stores them.
+/// Answers how many were stored.
+#[tracing::instrument(skip_all)]
+pub async fn sync_all_customers(state: &AppState) -> Result<usize, BillingError> {
+    let users = user::Entity::find()
+        .filter(user::Column::StripeCustomerId.is_not_null())
+        .all(&state.db)
+        .await?;
+    let mut stored = 0;
+    for owner in users {
+        let Some(customer_id) = owner.stripe_customer_id else {
+            continue;
+        };
+        let mut starting_after: Option<String> = None;
+        loop {
+            let mut request = ListSubscription::new()
+                .customer(customer_id.as_str())
+                .status(ListSubscriptionStatus::All)
+                .limit(100)
+                // Stripe expands four levels at most; the product is fetched per subscription.
+                .expand(vec!["data.items.data.price".to_owned()]);
+            if let Some(last) = &starting_after {
+                request = request.starting_after(last.as_str());
+            }
+            let page = request.send(&state.stripe).await?;
+            for current in &page.data {
+                store(state, current, Some(owner.id)).await?;
+                stored += 1;
+            }
+            starting_after = page.data.last().map(|last| last.id.to_string());
+            if !page.has_more || starting_after.is_none() {
+                break;
+            }
+        }
+        state
+            .tier_policy
+            .refresh_user_tier(&state.db, owner.id, state.clock.now())
+            .await?;
+    }
+    Ok(stored)
+}
+
+async fn store(
+    state: &AppState,
+    current: &Subscription,
+    owner: Option<i32>,
+) -> Result<SyncedSubscription, BillingError> {
     let customer_id = current.customer.id().to_string();
     let user_id = find_owner(state, &customer_id, owner).await?;
-    let tier = subscription_tier(state, &current).await?;
+    let tier = subscription_tier(state, current).await?;
+    let row = to_row(current, user_id, &customer_id, tier)?;
 
-    let row = to_row(&current, user_id, &customer_id, tier)?;
+    let txn = state.db.begin().await?;
     subscription::Entity::insert(row)
         .on_conflict(
             OnConflict::column(subscription::Column::Id)
@@ -48,6 +102,7 @@ pub async fn sync_subscription(
                     subscription::Column::ProductId,
                     subscription::Column::Tier,
                     subscription::Column::Status,
+                    subscription::Column::CurrentPeriodStart,
                     subscription::Column::CurrentPeriodEnd,
                     subscription::Column::CancelAtPeriodEnd,
                     subscription::Column::TrialEnd,
@@ -55,14 +110,18 @@ pub async fn sync_subscription(
                 ])
                 .to_owned(),
         )
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
+    let user_tier = state
+        .tier_policy
+        .refresh_user_tier(&txn, user_id, state.clock.now())
+        .await?;
+    txn.commit().await?;
 
-    let user_tier = tier_policy::refresh_user_tier(&state.db, user_id).await?;
     tracing::info!(
         user_id,
         %customer_id,
-        subscription_id,
+        subscription_id = %current.id,
         status = current.status.as_str(),
         %user_tier,
         "subscription synced"
@@ -81,7 +140,11 @@ async fn find_owner(
         .await?;
     match (by_customer, owner) {
         (Some(found), _) => Ok(found.id),
-        (None, Some(user_id)) => Ok(user_id),
+        (None, Some(user_id)) => user::Entity::find_by_id(user_id)
+            .one(&state.db)
+            .await?
+            .map(|found| found.id)
+            .ok_or_else(|| BillingError::UnknownCustomer(customer_id.to_owned())),
         (None, None) => Err(BillingError::UnknownCustomer(customer_id.to_owned())),
     }
 }
@@ -90,12 +153,12 @@ async fn find_owner(
 async fn subscription_tier(state: &AppState, current: &Subscription) -> Result<Tier, BillingError> {
     let price = &first_item(current)?.price;
     let tier = match price.product.as_object() {
-        Some(product) => catalog::product_tier(product),
+        Some(product) => catalog_sync::product_tier(product),
         None => {
             let product = RetrieveProduct::new(price.product.id().clone())
                 .send(&state.stripe)
                 .await?;
-            catalog::product_tier(&product)
+            catalog_sync::product_tier(&product)
         }
     };
     Ok(tier.unwrap_or(Tier::Free))
@@ -122,6 +185,7 @@ fn to_row(
         product_id: Set(item.price.product.id().to_string()),
         tier: Set(tier.as_str().to_owned()),
         status: Set(current.status.as_str().to_owned()),
+        current_period_start: Set(Some(timestamp(item.current_period_start)?)),
         current_period_end: Set(timestamp(item.current_period_end)?),
         cancel_at_period_end: Set(current.cancel_at_period_end),
         trial_end: Set(current.trial_end.map(timestamp).transpose()?),

@@ -1,4 +1,4 @@
-//! Registering the app's webhook endpoint with a Stripe-compatible API (the emulator).
+//! Registering the app's webhook endpoint with Stripe or the emulator.
 
 use secrecy::SecretString;
 use stripe_misc::webhook_endpoint::{
@@ -11,14 +11,24 @@ pub fn handled_events() -> Vec<CreateWebhookEndpointEnabledEvents> {
     use CreateWebhookEndpointEnabledEvents::*;
     vec![
         CheckoutSessionCompleted,
+        CustomerCreated,
+        CustomerUpdated,
         CustomerSubscriptionCreated,
         CustomerSubscriptionUpdated,
         CustomerSubscriptionDeleted,
+        CustomerSubscriptionPaused,
+        CustomerSubscriptionResumed,
+        ProductCreated,
+        ProductUpdated,
+        ProductDeleted,
+        PriceCreated,
+        PriceUpdated,
+        PriceDeleted,
     ]
 }
 
-/// Replaces any endpoint registered for `url` by a new one that receives the handled events in
-/// the API version async-stripe is built for, and returns its signing secret.
+/// Replaces any endpoint registered for `url` by a new one and returns its signing secret. The
+/// server does this at start against an emulator, where it is the only receiver.
 #[tracing::instrument(skip(stripe))]
 pub async fn register(stripe: &stripe::Client, url: &str) -> anyhow::Result<SecretString> {
     let existing = ListWebhookEndpoint::new().limit(100).send(stripe).await?;
@@ -32,14 +42,23 @@ pub async fn register(stripe: &stripe::Client, url: &str) -> anyhow::Result<Secr
             .await?;
         tracing::debug!(endpoint_id = %endpoint.id, "earlier webhook endpoint removed");
     }
+    let (_, secret) = create(stripe, url).await?;
+    Ok(secret)
+}
 
+/// Creates an endpoint for `url` that receives the handled events in the API version
+/// async-stripe is built for; answers its id and signing secret. Endpoints already there stay,
+/// so running servers keep verifying with their secrets during a rotation.
+#[tracing::instrument(skip(stripe))]
+pub async fn create(stripe: &stripe::Client, url: &str) -> anyhow::Result<(String, SecretString)> {
     let created = CreateWebhookEndpoint::new(handled_events(), url)
         .api_version(stripe_shared::version::VERSION)
         .send(stripe)
         .await?;
     tracing::info!(endpoint_id = %created.id, "webhook endpoint registered");
-    created
+    let secret = created
         .secret
         .map(SecretString::from)
-        .ok_or_else(|| anyhow::anyhow!("the new webhook endpoint came without a signing secret"))
+        .ok_or_else(|| anyhow::anyhow!("the new webhook endpoint came without a signing secret"))?;
+    Ok((created.id.to_string(), secret))
 }

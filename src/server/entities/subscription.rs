@@ -11,6 +11,7 @@ pub struct Model {
     pub product_id: String,
     pub tier: String,
     pub status: String,
+    pub current_period_start: Option<DateTimeUtc>,
     pub current_period_end: DateTimeUtc,
     pub cancel_at_period_end: bool,
     pub trial_end: Option<DateTimeUtc>,
