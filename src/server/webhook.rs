@@ -8,7 +8,7 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use stripe_webhook::{Event, Webhook, WebhookError};
 
 use super::events::inbox::{self, Envelope, Recorded};
@@ -28,7 +28,7 @@ pub async fn receive(
         tracing::warn!("webhook without a Stripe-Signature header");
         return StatusCode::BAD_REQUEST;
     };
-    let parsed = match verify(&state, &body, signature) {
+    let parsed = match verify(&state.webhook_secrets, &body, signature) {
         Ok(parsed) => parsed,
         Err(err) => {
             tracing::warn!(error = %err, "webhook signature rejected");
@@ -79,12 +79,12 @@ pub async fn receive(
 /// Checks the signature against every configured secret (several during a rotation). A body
 /// with a valid signature that the SDK cannot parse is still accepted, with the parse error.
 fn verify(
-    state: &AppState,
+    secrets: &[SecretString],
     body: &str,
     signature: &str,
 ) -> Result<Result<Event, String>, WebhookError> {
     let mut last_error = WebhookError::BadSignature;
-    for secret in state.webhook_secrets.iter() {
+    for secret in secrets {
         match Webhook::construct_event(body, signature, secret.expose_secret()) {
             Ok(event) => return Ok(Ok(event)),
             // The parse runs only after the signature matched.
@@ -120,4 +120,57 @@ async fn store_unreadable(
         now,
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+    use stripe_webhook::{Webhook, WebhookError};
+
+    use super::verify;
+
+    const PRODUCT_DELETED: &str = r#"{"id":"evt_1","object":"event","api_version":null,
+        "created":1700000000,"livemode":false,"pending_webhooks":1,"request":null,
+        "type":"product.deleted","data":{"object":{"id":"prod_1","object":"product",
+        "deleted":true}}}"#;
+
+    fn secrets() -> Vec<SecretString> {
+        vec![SecretString::from("whsec_old"), SecretString::from("whsec_new")]
+    }
+
+    #[test]
+    fn any_configured_secret_verifies_a_delivery() {
+        for secret in ["whsec_old", "whsec_new"] {
+            let signature = Webhook::generate_test_header(PRODUCT_DELETED, secret, None);
+            let verified = verify(&secrets(), PRODUCT_DELETED, &signature);
+            assert!(matches!(verified, Ok(_)), "{secret}: {verified:?}");
+        }
+    }
+
+    #[test]
+    fn another_secret_or_a_changed_body_is_refused() {
+        let signature = Webhook::generate_test_header(PRODUCT_DELETED, "whsec_other", None);
+        assert!(matches!(
+            verify(&secrets(), PRODUCT_DELETED, &signature),
+            Err(WebhookError::BadSignature)
+        ));
+
+        let signature = Webhook::generate_test_header(PRODUCT_DELETED, "whsec_new", None);
+        let changed = PRODUCT_DELETED.replace("prod_1", "prod_2");
+        assert!(matches!(
+            verify(&secrets(), &changed, &signature),
+            Err(WebhookError::BadSignature)
+        ));
+    }
+
+    #[test]
+    fn a_signed_body_the_sdk_cannot_parse_passes_with_its_error() {
+        let body = r#"{"id":"evt_2","object":"event","type":"price.updated"}"#;
+        let signature = Webhook::generate_test_header(body, "whsec_new", None);
+
+        let verified = verify(&secrets(), body, &signature).expect("a valid signature");
+
+        let error = verified.expect_err("a parse error");
+        assert!(!error.is_empty());
+    }
 }

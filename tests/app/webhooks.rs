@@ -1,5 +1,5 @@
-use sea_orm::{EntityTrait, PaginatorTrait};
-use stacker::server::entities::subscription;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use stacker::server::entities::{stripe_event, subscription};
 
 use crate::harness::{redirect_target, spawn_app};
 
@@ -65,4 +65,40 @@ async fn events_set_the_tier_and_clear_it_on_cancellation() {
         .expect("a query")
         .expect("the subscription row");
     assert_eq!(stored.status, "canceled");
+}
+
+#[tokio::test]
+async fn a_signed_body_that_is_not_an_event_is_refused_and_kept() {
+    let app = spawn_app().await;
+
+    let status = app.deliver("this is not an event").await;
+
+    assert_eq!(status, 400);
+    let kept = stripe_event::Entity::find()
+        .filter(stripe_event::Column::EventType.eq("unreadable"))
+        .all(app.db())
+        .await
+        .expect("a query");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].status, "failed");
+    assert_eq!(kept[0].body, "this is not an event");
+    assert!(kept[0].last_error.is_some());
+}
+
+#[tokio::test]
+async fn event_types_the_app_does_not_act_on_are_recorded_as_ignored() {
+    let app = spawn_app().await;
+    app.hold_webhooks().await;
+    let user = app.create_user("ignored@example.com").await;
+    app.buy(user, "price_core_monthly", crate::harness::GOOD_CARD)
+        .await;
+    let invoices = app.stripe_get("/events?type=invoice.paid").await;
+    let invoice_paid = serde_json::to_string(&invoices["data"][0]).expect("JSON");
+    let event_id = invoices["data"][0]["id"].as_str().expect("an id");
+
+    assert_eq!(app.deliver(&invoice_paid).await, 200);
+
+    let stored = app.stored_event(event_id).await.expect("stored");
+    assert_eq!(stored.status, "ignored");
+    assert_eq!(stored.event_type, "invoice.paid");
 }

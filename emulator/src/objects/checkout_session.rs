@@ -154,7 +154,7 @@ impl CheckoutSession {
             "subscription": self.subscription,
             "success_url": self.success_url,
             "total_details": { "amount_discount": 0, "amount_shipping": 0, "amount_tax": 0 },
-            "ui_mode": "hosted",
+            "ui_mode": "hosted_page",
             "url": url,
             "wallet_options": null,
         })

@@ -27,8 +27,12 @@ fn keys(value: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// Same keys as the fixture, and both parse into `T` with serde and with miniserde.
-fn assert_shape<T: DeserializeOwned + miniserde::Deserialize>(name: &str, ours: &Value) {
+/// Same keys as the fixture, and both parse into `T` with serde and with miniserde; every enum
+/// value the emulator writes is one async-stripe knows (no `Unknown(…)` variant).
+fn assert_shape<T: DeserializeOwned + miniserde::Deserialize + std::fmt::Debug>(
+    name: &str,
+    ours: &Value,
+) {
     let theirs = fixture(name);
     assert_eq!(
         keys(ours),
@@ -43,6 +47,49 @@ fn assert_shape<T: DeserializeOwned + miniserde::Deserialize>(name: &str, ours: 
             panic!("{name}: async-stripe (miniserde) rejects the {label} object: {err}\n{value:#}");
         }
     }
+    let unknown = unknown_enum_values(|| {
+        let _: T = serde_json::from_value(ours.clone()).expect("parsed above");
+    });
+    assert!(
+        unknown.is_empty(),
+        "{name}: async-stripe does not know enum values the emulator wrote: {unknown:?}"
+    );
+}
+
+/// The "Unknown value … for enum …" warnings async-stripe logs while `parse` runs.
+fn unknown_enum_values(parse: impl FnOnce()) -> Vec<String> {
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::layer::{Context, SubscriberExt};
+
+    #[derive(Clone, Default)]
+    struct Collect(Arc<Mutex<Vec<String>>>);
+
+    struct Message(String);
+
+    impl tracing::field::Visit for Message {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                self.0 = format!("{value:?}");
+            }
+        }
+    }
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Collect {
+        fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+            let mut message = Message(String::new());
+            event.record(&mut message);
+            if message.0.starts_with("Unknown value") {
+                self.0.lock().expect("the list").push(message.0);
+            }
+        }
+    }
+
+    let collect = Collect::default();
+    let subscriber = tracing_subscriber::registry().with(collect.clone());
+    tracing::subscriber::with_default(subscriber, parse);
+    let found = collect.0.lock().expect("the list").clone();
+    found
 }
 
 /// A customer with a paid subscription and a portal session, for objects that need them.

@@ -157,3 +157,21 @@ fn signing_secrets(list: Option<&SecretString>) -> Vec<SecretString> {
 fn non_empty(secret: Option<&SecretString>) -> Option<&SecretString> {
     secret.filter(|value| !value.expose_secret().trim().is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use secrecy::{ExposeSecret, SecretString};
+
+    use super::signing_secrets;
+
+    #[test]
+    fn several_signing_secrets_can_be_configured() {
+        let list = SecretString::from(" whsec_old, whsec_new ,, ");
+
+        let secrets = signing_secrets(Some(&list));
+
+        let exposed: Vec<&str> = secrets.iter().map(|s| s.expose_secret()).collect();
+        assert_eq!(exposed, ["whsec_old", "whsec_new"]);
+        assert!(signing_secrets(None).is_empty());
+    }
+}
