@@ -14,6 +14,10 @@ started=$SECONDS
 log "Rust tests (workspace)"
 cargo test --workspace --features stacker/ssr
 
+# The benchmark is not a test, but it must keep compiling; it is run by hand (README).
+log "compiling the benchmark"
+cargo test --features ssr --bench webhooks --no-run
+
 log "building the site with cargo-leptos"
 "$STACKER_ROOT/scripts/build-site.sh"
 

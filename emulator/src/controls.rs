@@ -195,16 +195,23 @@ async fn settings(State(state): State<SharedState>) -> Json<Settings> {
     Json(state.read(|store| store.settings.clone()).await)
 }
 
+/// Stripe retries a failed renewal for two months at most.
+const MAX_RETRY_DAYS: i64 = 60;
+
 async fn set_settings(
     State(state): State<SharedState>,
     body: axum::body::Bytes,
 ) -> Result<Json<Settings>, ApiError> {
     let settings: Settings = serde_json::from_slice(&body)
         .map_err(|err| ApiError::param("body", format!("Invalid settings: {err}")))?;
-    if settings.retry_days.iter().any(|days| *days <= 0) {
+    if settings
+        .retry_days
+        .iter()
+        .any(|days| !(1..=MAX_RETRY_DAYS).contains(days))
+    {
         return Err(ApiError::param(
             "retry_days",
-            "Retry days must be positive.",
+            format!("Retry days must be between 1 and {MAX_RETRY_DAYS}."),
         ));
     }
     Ok(Json(

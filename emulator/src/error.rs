@@ -21,6 +21,9 @@ pub enum ApiError {
     /// The same idempotency key reused with different parameters.
     #[error("{0}")]
     Idempotency(String),
+    /// A request with the same idempotency key is still being answered.
+    #[error("{0}")]
+    IdempotencyKeyInUse(String),
     /// A card payment the emulator declined.
     #[error("Your card was declined.")]
     CardDeclined,
@@ -46,6 +49,16 @@ impl ApiError {
             message: message.into(),
             param: Some(param.into()),
             code: Some("parameter_invalid"),
+        }
+    }
+
+    /// 400 for a parameter the endpoint does not take.
+    pub fn unknown_param(param: &str) -> Self {
+        Self::InvalidRequest {
+            status: StatusCode::BAD_REQUEST,
+            message: format!("Received unknown parameter: {param}"),
+            param: Some(param.to_owned()),
+            code: Some("parameter_unknown"),
         }
     }
 
@@ -105,6 +118,7 @@ impl ApiError {
             Self::InvalidRequest { status, .. } => *status,
             Self::Authentication(_) => StatusCode::UNAUTHORIZED,
             Self::Idempotency(_) => StatusCode::BAD_REQUEST,
+            Self::IdempotencyKeyInUse(_) => StatusCode::CONFLICT,
             Self::CardDeclined => StatusCode::PAYMENT_REQUIRED,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -129,6 +143,12 @@ impl IntoResponse for ApiError {
             Self::Idempotency(message) => {
                 json!({"type": "idempotency_error", "message": message, "param": null, "code": null})
             }
+            Self::IdempotencyKeyInUse(message) => json!({
+                "type": "invalid_request_error",
+                "message": message,
+                "param": null,
+                "code": "idempotency_key_in_use",
+            }),
             Self::CardDeclined => json!({
                 "type": "card_error",
                 "message": self.to_string(),

@@ -41,7 +41,7 @@ pub fn parse<T: DeserializeOwned>(input: &[u8]) -> Result<T, ApiError> {
 
 fn invalid<T: DeserializeOwned>(message: &str, tree: Option<&BTreeMap<String, Value>>) -> ApiError {
     if let Some(field) = between(message, "unknown field `", "`") {
-        return ApiError::param(field, format!("Received unknown parameter: {field}"));
+        return ApiError::unknown_param(field);
     }
     if let Some(field) = between(message, "missing field `", "`") {
         return ApiError::required(field);

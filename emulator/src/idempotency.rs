@@ -1,5 +1,6 @@
 //! `Idempotency-Key`: a POST repeated with the same key and the same body gets the first response
-//! back (marked `Idempotent-Replayed: true`); the same key with another body is an error.
+//! back (marked `Idempotent-Replayed: true`); the same key with another body is an error, and
+//! so is the same key while its first request is still being answered (409, as Stripe does).
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
@@ -33,7 +34,12 @@ pub async fn replay_or_record(
             "Idempotency keys can be at most {MAX_KEY_CHARS} characters long."
         )));
     }
-    let _gate = state.idempotency_gate.lock().await;
+    let Some(_in_flight) = InFlight::claim(&state, &key) else {
+        return Err(ApiError::IdempotencyKeyInUse(format!(
+            "Another request with the idempotency key '{key}' is still being answered; send \
+             this one again once it has finished."
+        )));
+    };
 
     // Fingerprint the request.
     let (parts, body) = request.into_parts();
@@ -90,4 +96,33 @@ pub async fn replay_or_record(
         HeaderValue::from_str(&key).map_err(anyhow::Error::from)?,
     );
     Ok(Response::from_parts(parts, Body::from(body)))
+}
+
+/// Marks a key as being answered until dropped.
+struct InFlight {
+    state: SharedState,
+    key: String,
+}
+
+impl InFlight {
+    fn claim(state: &SharedState, key: &str) -> Option<InFlight> {
+        let mut keys = state
+            .idempotency_in_flight
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        keys.insert(key.to_owned()).then(|| InFlight {
+            state: state.clone(),
+            key: key.to_owned(),
+        })
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.state
+            .idempotency_in_flight
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(&self.key);
+    }
 }

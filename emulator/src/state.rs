@@ -1,6 +1,7 @@
 //! The state shared by every handler: the store behind one lock, the webhook dispatcher and the
 //! settings fixed at start.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tokio::sync::Mutex;
@@ -22,9 +23,9 @@ pub struct AppState {
     pub checkout_ttl_seconds: i64,
     /// The name the portal shows and links back to ("Return to Stacker").
     pub business_name: String,
-    /// Held by a request with an `Idempotency-Key` from its look-up until its answer is stored,
-    /// so that the same key sent twice at once runs once and the second gets the replay.
-    pub idempotency_gate: Mutex<()>,
+    /// The idempotency keys of the requests being answered now. Like Stripe, a second request
+    /// with a key in this set is refused with 409 instead of waiting.
+    pub idempotency_in_flight: std::sync::Mutex<HashSet<String>>,
 }
 
 impl AppState {
@@ -44,7 +45,7 @@ impl AppState {
             initial_settings: settings,
             checkout_ttl_seconds,
             business_name,
-            idempotency_gate: Mutex::new(()),
+            idempotency_in_flight: std::sync::Mutex::new(HashSet::new()),
         }
     }
 
@@ -58,8 +59,9 @@ impl AppState {
         let mut store = self.store.lock().await;
         let result = change(&mut store);
         let deliveries = std::mem::take(&mut store.outbox);
-        drop(store);
+        // Queued under the lock, so that events leave in the order the store made them.
         self.webhooks.enqueue(deliveries);
+        drop(store);
         result
     }
 
@@ -76,8 +78,9 @@ impl AppState {
             *store = before;
         }
         let deliveries = std::mem::take(&mut store.outbox);
-        drop(store);
+        // Queued under the lock, so that events leave in the order the store made them.
         self.webhooks.enqueue(deliveries);
+        drop(store);
         result
     }
 }

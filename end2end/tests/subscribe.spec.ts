@@ -15,6 +15,15 @@ test('pricing lists the catalog in display order with exact amounts', async ({ p
   await expect(plan(page, 'spark').getByText('$290.00 / year')).toBeVisible();
 });
 
+test('static files from public/ are served beside the app', async ({ page, request }) => {
+  await page.goto('/');
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', '/favicon.svg');
+  const icon = await request.get('/favicon.svg');
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()['content-type']).toContain('image/svg+xml');
+  expect(await icon.text()).toContain('<svg');
+});
+
 test('links navigate inside the hydrated app without a full reload', async ({ page }) => {
   await page.goto('/');
   await waitForHydration(page);

@@ -15,6 +15,7 @@ use super::auth::{AuthBackend, DatabaseSessionStore, session_layer};
 use super::billing::catalog_sync;
 use super::billing::clock::Clock;
 use super::billing::stripe_connection::{self, Role};
+use super::billing::sync_lock::SyncLocks;
 use super::billing::tier_policy::TierPolicy;
 use super::config::Settings;
 use super::state::AppState;
@@ -52,6 +53,7 @@ pub async fn connect(config: AppConfig, role: Role) -> anyhow::Result<AppState> 
         webhook_secrets: Arc::new(stripe.webhook_secrets),
         clock: Clock::default(),
         tier_policy,
+        sync_locks: SyncLocks::default(),
         emulator: stripe.emulator.map(Arc::new),
     })
 }

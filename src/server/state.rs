@@ -9,6 +9,7 @@ use secrecy::SecretString;
 
 use super::billing::clock::Clock;
 use super::billing::stripe_connection::StripeMode;
+use super::billing::sync_lock::SyncLocks;
 use super::billing::tier_policy::TierPolicy;
 use super::config::Settings;
 
@@ -23,6 +24,8 @@ pub struct AppState {
     pub webhook_secrets: Arc<Vec<SecretString>>,
     pub clock: Clock,
     pub tier_policy: TierPolicy,
+    /// One sync of a Stripe object (or one customer creation per user) at a time.
+    pub sync_locks: SyncLocks,
     /// The in-process emulator, when the server runs one; kept here so it lives as long as the app.
     pub emulator: Option<Arc<stripe_emulator::Emulator>>,
 }

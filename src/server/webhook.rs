@@ -6,14 +6,19 @@
 //! types and events that failed for good (stored as failed, replayable); 5xx only when the
 //! database or Stripe was unavailable, so that Stripe delivers the event again.
 
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use stripe_webhook::{Event, Webhook, WebhookError};
 
-use super::events::inbox::{self, Envelope, Recorded};
+use super::events::inbox::{self, Envelope, Recorded, Status};
 use super::events::{self, Answer};
 use super::state::AppState;
+
+/// How long a delivery waits for another delivery of the same event to settle it.
+const OTHER_DELIVERY_WAIT: Duration = Duration::from_secs(5);
 
 #[tracing::instrument(skip_all, fields(event_id, event_type))]
 pub async fn receive(
@@ -61,9 +66,15 @@ pub async fn receive(
             return StatusCode::SERVICE_UNAVAILABLE;
         }
     };
-    if let Recorded::AlreadyHandled(status) = recorded {
-        tracing::debug!(?status, "event seen before");
-        return StatusCode::OK;
+    match recorded {
+        Recorded::Claimed => {}
+        Recorded::AlreadyHandled(Status::Received) => {
+            return wait_for_other_delivery(&state, &envelope.id).await;
+        }
+        Recorded::AlreadyHandled(status) => {
+            tracing::debug!(?status, "event seen before");
+            return StatusCode::OK;
+        }
     }
 
     match events::process_claimed(&state, &envelope.id, parsed).await {
@@ -73,6 +84,32 @@ pub async fn receive(
             tracing::error!(error = ?err, "could not record the outcome; Stripe will retry");
             StatusCode::SERVICE_UNAVAILABLE
         }
+    }
+}
+
+/// Another delivery of the same event holds it. It normally settles within moments: answer 2xx
+/// then. A holder that does not settle may have lost its database connection or its process;
+/// answer 5xx, so that Stripe delivers again and a later delivery takes the event over once
+/// the holder's lease has run out.
+async fn wait_for_other_delivery(state: &AppState, event_id: &str) -> StatusCode {
+    let deadline = tokio::time::Instant::now() + OTHER_DELIVERY_WAIT;
+    loop {
+        match inbox::status(&state.db, event_id).await {
+            Ok(Some(Status::Received)) => {}
+            Ok(status) => {
+                tracing::debug!(?status, "event settled by another delivery");
+                return StatusCode::OK;
+            }
+            Err(err) => {
+                tracing::error!(error = ?err, "could not read the event; Stripe will retry");
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
+        }
+        if tokio::time::Instant::now() >= deadline {
+            tracing::warn!("another delivery holds the event and has not settled it");
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -135,7 +172,10 @@ mod tests {
         "deleted":true}}}"#;
 
     fn secrets() -> Vec<SecretString> {
-        vec![SecretString::from("whsec_old"), SecretString::from("whsec_new")]
+        vec![
+            SecretString::from("whsec_old"),
+            SecretString::from("whsec_new"),
+        ]
     }
 
     #[test]

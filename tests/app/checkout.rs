@@ -50,3 +50,45 @@ async fn the_customer_is_created_once_across_two_subscribes() {
     let stored = app.users().await[0].stripe_customer_id.clone();
     assert_eq!(stored.as_deref(), customers[0]["id"].as_str());
 }
+
+#[tokio::test]
+async fn the_checkout_session_names_the_user_the_plan_and_the_way_back() {
+    let app = spawn_app().await;
+    app.sign_up("session@example.com").await;
+
+    let checkout_url = redirect_target(&app.subscribe("price_core_yearly").await);
+
+    let user = app.users().await[0].clone();
+    let session_id = checkout_url.rsplit('/').next().expect("a session id");
+    let session = app
+        .stripe_get(&format!("/checkout/sessions/{session_id}"))
+        .await;
+    assert_eq!(session["mode"], "subscription", "{session}");
+    assert_eq!(session["client_reference_id"], user.id.to_string());
+    assert_eq!(session["metadata"]["user_id"], user.id.to_string());
+    assert_eq!(
+        session["customer"].as_str(),
+        user.stripe_customer_id.as_deref()
+    );
+    assert_eq!(
+        session["success_url"],
+        format!(
+            "{}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
+            app.address
+        )
+    );
+    assert_eq!(
+        session["cancel_url"],
+        format!("{}/?checkout=cancelled", app.address)
+    );
+    assert_eq!(session["url"], checkout_url);
+    assert_eq!(session["amount_total"], 12000, "{session}");
+    let page = reqwest::get(&checkout_url)
+        .await
+        .expect("the Checkout page")
+        .text()
+        .await
+        .expect("a body");
+    assert!(page.contains("Subscribe to Core Stacker"), "{page}");
+    assert!(page.contains("$120.00"), "{page}");
+}

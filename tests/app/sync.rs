@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
 use stacker::server::billing::catalog;
 use stacker::server::entities::{price, product, stripe_event, subscription};
+use stacker::server::events::inbox;
 use stacker::server::{events, tasks};
 use stacker::tier::Tier;
 use tokio::task::JoinSet;
@@ -31,6 +32,7 @@ on_both_databases!(
     cancelling_at_period_end_keeps_the_tier_until_the_end,
     an_unparseable_event_is_stored_and_replayable,
     a_delivery_while_the_database_is_down_is_retried,
+    an_event_its_delivery_left_unsettled_is_taken_over,
     a_webhook_storm_ends_with_stripes_truth,
 );
 
@@ -562,6 +564,54 @@ async fn a_delivery_while_the_database_is_down_is_retried(backend: Backend) {
         "active"
     );
     assert_eq!(app.tier_of(user).await, Tier::Core);
+}
+
+/// A delivery recorded the event and then lost the database (or its process) before it could
+/// store the outcome: the row stays claimed. Redeliveries must not be answered 2xx while
+/// nothing processed the event; once the lease runs out a redelivery or a replay takes it.
+async fn an_event_its_delivery_left_unsettled_is_taken_over(backend: Backend) {
+    let app = spawn_app_on(backend).await;
+    app.hold_webhooks().await;
+    let user = app.create_user("abandoned@example.com").await;
+    let session = app.buy(user, "price_core_monthly", GOOD_CARD).await;
+    let id = app.stripe_subscription_of(user).await;
+    let created = app.stripe_event("customer.subscription.created", &id).await;
+    let completed = app
+        .stripe_event("checkout.session.completed", &session)
+        .await;
+    for body in [&created, &completed] {
+        let envelope = inbox::Envelope::read(body).expect("an envelope");
+        let recorded = inbox::record(app.db(), &envelope, body, app.state.clock.now())
+            .await
+            .expect("recorded");
+        assert!(matches!(recorded, inbox::Recorded::Claimed));
+    }
+
+    assert_eq!(app.deliver(&created).await, 503);
+    assert!(app.stored_subscription(&id).await.is_none());
+    assert_eq!(
+        app.stored_event(&event_id(&created))
+            .await
+            .expect("stored")
+            .status,
+        "received"
+    );
+
+    app.state.clock.advance(Duration::minutes(2));
+    assert_eq!(app.deliver(&created).await, 200);
+    let taken_over = app.stored_event(&event_id(&created)).await.expect("stored");
+    assert_eq!(taken_over.status, "processed");
+    assert_eq!(taken_over.attempts, 2);
+    assert_eq!(app.tier_of(user).await, Tier::Core);
+
+    let counts = events::replay_failed(&app.state).await.expect("a replay");
+    assert_eq!(counts.processed, 1, "{counts:?}");
+    assert_eq!(counts.still_failed, 0, "{counts:?}");
+    let replayed = app
+        .stored_event(&event_id(&completed))
+        .await
+        .expect("stored");
+    assert_eq!(replayed.status, "processed");
 }
 
 /// The tier Stripe's state grants each user: the highest tier among their active or trialing

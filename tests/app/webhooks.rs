@@ -1,7 +1,10 @@
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use stacker::server::entities::{stripe_event, subscription};
+use secrecy::ExposeSecret;
+use stacker::server::billing::webhook_endpoint;
+use stacker::server::entities::{stripe_event, subscription, user};
+use stacker::tier::Tier;
 
-use crate::harness::{redirect_target, spawn_app};
+use crate::harness::{GOOD_CARD, redirect_target, spawn_app, wait_until};
 
 #[tokio::test]
 async fn webhooks_without_a_valid_signature_are_rejected() {
@@ -31,6 +34,11 @@ async fn webhooks_without_a_valid_signature_are_rejected() {
         .await
         .expect("a count");
     assert_eq!(stored, 0);
+    let recorded = stripe_event::Entity::find()
+        .count(app.db())
+        .await
+        .expect("a count");
+    assert_eq!(recorded, 0, "nothing unsigned is recorded");
 }
 
 #[tokio::test]
@@ -90,8 +98,7 @@ async fn event_types_the_app_does_not_act_on_are_recorded_as_ignored() {
     let app = spawn_app().await;
     app.hold_webhooks().await;
     let user = app.create_user("ignored@example.com").await;
-    app.buy(user, "price_core_monthly", crate::harness::GOOD_CARD)
-        .await;
+    app.buy(user, "price_core_monthly", GOOD_CARD).await;
     let invoices = app.stripe_get("/events?type=invoice.paid").await;
     let invoice_paid = serde_json::to_string(&invoices["data"][0]).expect("JSON");
     let event_id = invoices["data"][0]["id"].as_str().expect("an id");
@@ -101,4 +108,79 @@ async fn event_types_the_app_does_not_act_on_are_recorded_as_ignored() {
     let stored = app.stored_event(event_id).await.expect("stored");
     assert_eq!(stored.status, "ignored");
     assert_eq!(stored.event_type, "invoice.paid");
+}
+
+#[tokio::test]
+async fn a_product_whose_tier_changes_moves_its_subscribers() {
+    let app = spawn_app().await;
+    let user = app.create_user("retiered@example.com").await;
+    app.buy(user, "price_core_monthly", GOOD_CARD).await;
+    wait_until("the purchase is stored", async || {
+        app.tier_of(user).await == Tier::Core
+    })
+    .await;
+
+    // The name stays "Core Stacker": only the metadata says which tier the product grants.
+    app.stripe_post(
+        "/products/prod_core_stacker",
+        &[("metadata[tier]", "spark")],
+    )
+    .await;
+
+    wait_until(
+        "the product's new tier reaches its subscriber",
+        async || app.tier_of(user).await == Tier::Spark,
+    )
+    .await;
+    let id = app.stripe_subscription_of(user).await;
+    assert_eq!(
+        app.stored_subscription(&id).await.expect("the row").tier,
+        "spark"
+    );
+    let stored = user::Entity::find_by_id(user)
+        .one(app.db())
+        .await
+        .expect("a query")
+        .expect("the user");
+    assert_eq!(stored.subscription_tier, "spark");
+}
+
+#[tokio::test]
+async fn the_endpoint_command_registers_the_handled_events_in_the_sdks_version() {
+    let app = spawn_app().await;
+    let url = "https://stacker.example/webhooks/stripe";
+
+    let (endpoint_id, secret) = webhook_endpoint::create(&app.state.stripe, url)
+        .await
+        .expect("an endpoint");
+
+    assert!(secret.expose_secret().starts_with("whsec_"));
+    let listed = app.stripe_get("/webhook_endpoints?limit=100").await;
+    let endpoint = listed["data"]
+        .as_array()
+        .expect("endpoints")
+        .iter()
+        .find(|endpoint| endpoint["id"] == endpoint_id.as_str())
+        .expect("the new endpoint is listed")
+        .clone();
+    assert_eq!(endpoint["url"], url);
+    assert_eq!(
+        endpoint["api_version"],
+        stripe_shared::version::VERSION.as_str()
+    );
+    let mut enabled: Vec<String> = endpoint["enabled_events"]
+        .as_array()
+        .expect("event types")
+        .iter()
+        .map(|event| event.as_str().expect("a type").to_owned())
+        .collect();
+    enabled.sort();
+    let mut handled: Vec<String> = webhook_endpoint::handled_events()
+        .iter()
+        .map(|event| event.as_str().to_owned())
+        .collect();
+    handled.sort();
+    assert_eq!(enabled, handled);
+    assert!(enabled.contains(&"checkout.session.completed".to_owned()));
+    assert!(enabled.contains(&"customer.subscription.deleted".to_owned()));
 }

@@ -107,7 +107,7 @@ pub async fn create(
     let ttl = state.checkout_ttl_seconds;
     let public_url = state.public_url.clone();
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             let (lines, currency, amount) = validate_lines(store, &params.line_items)?;
             if let Some(customer) = &params.customer {
                 store.customer(customer)?;
@@ -225,7 +225,7 @@ pub async fn retrieve(
     Query(params): Query<RetrieveParams>,
 ) -> Result<Json<Value>, ApiError> {
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             crate::billing::checkout::expire_if_due(store, &id);
             let mut session = store
                 .checkout_sessions
@@ -288,7 +288,7 @@ pub async fn expire(
     Form(params): Form<RetrieveParams>,
 ) -> Result<Json<Value>, ApiError> {
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             let session = store.checkout_session(&id)?;
             if session.status != SessionStatus::Open {
                 return Err(ApiError::state(format!(

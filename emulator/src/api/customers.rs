@@ -97,7 +97,7 @@ pub async fn create(
         ));
     }
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             let customer = Customer::new(store.now(), params.email, params.name);
             let customer = Customer {
                 description: params.description,
@@ -121,7 +121,7 @@ pub async fn update(
     Form(params): Form<CustomerParams>,
 ) -> Result<Json<Value>, ApiError> {
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             let customer = store
                 .customers
                 .get_mut(&id)

@@ -35,7 +35,7 @@ pub async fn create(
     }
     let public_url = state.public_url.clone();
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             store.customer(&customer)?;
             let id = new_id("bps");
             let session = PortalSession {

@@ -177,7 +177,7 @@ pub async fn create(
         }
     }
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             store
                 .products
                 .get(&product)
@@ -235,7 +235,7 @@ pub async fn update(
     Form(params): Form<UpdateParams>,
 ) -> Result<Json<Value>, ApiError> {
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             let price = store
                 .prices
                 .get_mut(&id)

@@ -97,7 +97,7 @@ pub async fn create(
         .filter(|name| !name.is_empty())
         .ok_or(ApiError::required("name"))?;
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             let id = params.id.unwrap_or_else(|| crate::ids::new_id("prod"));
             if store.products.get(&id).is_some() {
                 return Err(ApiError::param(
@@ -150,7 +150,7 @@ pub async fn update(
     Form(params): Form<UpdateParams>,
 ) -> Result<Json<Value>, ApiError> {
     state
-        .write(|store| {
+        .write_all_or_nothing(|store| {
             if let Some(price) = &params.default_price {
                 store
                     .price(price)

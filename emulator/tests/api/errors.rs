@@ -78,6 +78,11 @@ async fn bad_parameters_are_400_naming_the_param() {
         (status.as_u16(), body["error"]["param"].as_str()),
         (400, Some("colour"))
     );
+    assert_eq!(body["error"]["code"], "parameter_unknown");
+    assert_eq!(
+        body["error"]["message"],
+        "Received unknown parameter: colour"
+    );
 
     let (status, body) = app
         .post(
@@ -150,11 +155,12 @@ async fn idempotency_key_replays_the_first_response() {
 }
 
 #[tokio::test]
-async fn base_url_with_or_without_trailing_slash() {
+async fn the_base_url_ends_without_a_slash_and_serves_the_api_under_it() {
     let app = spawn_app().await;
     let base = app.emulator.base_url();
-    assert!(!base.ends_with('/'));
-    // async-stripe formats "{base}v1{path}" from a parsed URI, which always ends in '/'.
+    assert!(!base.ends_with('/'), "{base}");
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+
     let response = app
         .client
         .get(format!("{base}/v1/prices"))
@@ -163,4 +169,7 @@ async fn base_url_with_or_without_trailing_slash() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["object"], "list");
+    assert_eq!(body["url"], "/v1/prices");
 }

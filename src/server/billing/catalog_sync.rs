@@ -1,6 +1,8 @@
 //! Keeps the catalog mirror equal to Stripe: one product or price at a time (from `product.*`
 //! and `price.*` events), or the whole catalog (at start and from the `sync` command).
 
+use std::collections::BTreeSet;
+
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::OnConflict;
@@ -10,7 +12,7 @@ use stripe_product::product::{ListProduct, RetrieveProduct};
 use stripe_shared::{Price, Product};
 
 use super::BillingError;
-use crate::server::entities::{price, product};
+use crate::server::entities::{price, product, subscription};
 use crate::server::state::AppState;
 use crate::tier::Tier;
 
@@ -22,41 +24,91 @@ pub struct CatalogCounts {
 }
 
 /// Fetches product `product_id` and stores it; a product Stripe no longer has is kept as
-/// inactive.
+/// inactive. Subscriptions to the product take on its tier if its `tier` metadata changed.
 #[tracing::instrument(skip(state))]
 pub async fn sync_product(state: &AppState, product_id: &str) -> Result<(), BillingError> {
+    let lock = state
+        .sync_locks
+        .acquire(&state.db, format!("product:{product_id}"))
+        .await?;
     match RetrieveProduct::new(product_id).send(&state.stripe).await {
-        Ok(current) => store_product(&state.db, &current).await?,
+        Ok(current) => {
+            store_product(&lock.db(), &current).await?;
+            retier_subscriptions(state, &lock.db(), product_id, product_tier(&current)).await?;
+        }
         Err(err) if BillingError::is_stripe_not_found(&err) => {
             product::Entity::update_many()
                 .col_expr(product::Column::Active, Expr::value(false))
                 .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
                 .filter(product::Column::Id.eq(product_id))
-                .exec(&state.db)
+                .exec(&lock.db())
                 .await?;
             tracing::info!("product gone from Stripe; kept as inactive");
         }
         Err(err) => return Err(err.into()),
     }
+    lock.release().await?;
     Ok(())
 }
 
 /// Fetches price `price_id` and stores it, whether or not its product is stored yet.
 #[tracing::instrument(skip(state))]
 pub async fn sync_price(state: &AppState, price_id: &str) -> Result<(), BillingError> {
+    let lock = state
+        .sync_locks
+        .acquire(&state.db, format!("price:{price_id}"))
+        .await?;
     match RetrievePrice::new(price_id).send(&state.stripe).await {
-        Ok(current) => store_price(&state.db, &current).await?,
+        Ok(current) => store_price(&lock.db(), &current).await?,
         Err(err) if BillingError::is_stripe_not_found(&err) => {
             price::Entity::update_many()
                 .col_expr(price::Column::Active, Expr::value(false))
                 .col_expr(price::Column::UpdatedAt, Expr::value(Utc::now()))
                 .filter(price::Column::Id.eq(price_id))
-                .exec(&state.db)
+                .exec(&lock.db())
                 .await?;
             tracing::info!("price gone from Stripe; kept as inactive");
         }
         Err(err) => return Err(err.into()),
     }
+    lock.release().await?;
+    Ok(())
+}
+
+/// Gives the product's subscriptions the product's current tier and refreshes their users'
+/// tiers, when the product's `tier` metadata changed since they were stored.
+async fn retier_subscriptions(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    product_id: &str,
+    tier: Option<Tier>,
+) -> Result<(), BillingError> {
+    let tier = tier.unwrap_or(Tier::Free).as_str();
+    let changed = subscription::Entity::find()
+        .filter(subscription::Column::ProductId.eq(product_id))
+        .filter(subscription::Column::Tier.ne(tier))
+        .all(db)
+        .await?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    subscription::Entity::update_many()
+        .col_expr(subscription::Column::Tier, Expr::value(tier))
+        .filter(subscription::Column::ProductId.eq(product_id))
+        .exec(db)
+        .await?;
+    let users: BTreeSet<i32> = changed.iter().map(|row| row.user_id).collect();
+    for user_id in users {
+        state
+            .tier_policy
+            .refresh_user_tier(db, user_id, state.clock.now())
+            .await?;
+    }
+    tracing::info!(
+        tier,
+        subscriptions = changed.len(),
+        "product's tier changed"
+    );
     Ok(())
 }
 
@@ -68,10 +120,27 @@ pub async fn sync_catalog(state: &AppState) -> Result<CatalogCounts, BillingErro
     let prices = all_prices(&state.stripe).await?;
 
     for current in &products {
-        store_product(&state.db, current).await?;
+        let lock = state
+            .sync_locks
+            .acquire(&state.db, format!("product:{}", current.id))
+            .await?;
+        store_product(&lock.db(), current).await?;
+        retier_subscriptions(
+            state,
+            &lock.db(),
+            current.id.as_str(),
+            product_tier(current),
+        )
+        .await?;
+        lock.release().await?;
     }
     for current in &prices {
-        store_price(&state.db, current).await?;
+        let lock = state
+            .sync_locks
+            .acquire(&state.db, format!("price:{}", current.id))
+            .await?;
+        store_price(&lock.db(), current).await?;
+        lock.release().await?;
     }
     let listed_products: Vec<String> = products.iter().map(|p| p.id.to_string()).collect();
     let listed_prices: Vec<String> = prices.iter().map(|p| p.id.to_string()).collect();

@@ -24,7 +24,7 @@ pub async fn start_checkout(
         return Err(BillingError::UnknownPrice(price_id.to_owned()));
     }
 
-    let customer_id = customer::ensure_customer(&state.db, &state.stripe, user_id).await?;
+    let customer_id = customer::ensure_customer(state, user_id).await?;
     let public_url = state.settings.public_url();
     let mut line_item = CreateCheckoutSessionLineItems::new();
     line_item.price = Some(price_id.to_owned());

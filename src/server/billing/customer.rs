@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_core::customer::{CreateCustomer, RetrieveCustomer, RetrieveCustomerReturned};
 
@@ -14,16 +14,23 @@ use crate::server::state::AppState;
 
 /// Returns the user's Stripe customer id, creating the customer and storing it if needed.
 ///
-/// Two requests racing here make one customer: the creation carries an idempotency key derived
-/// from the user id, so Stripe answers both with the same customer, and the column is filled
-/// only while empty, so both store the same id.
-#[tracing::instrument(skip(db, stripe))]
-pub async fn ensure_customer(
-    db: &DatabaseConnection,
-    stripe: &stripe::Client,
-    user_id: i32,
-) -> Result<String, BillingError> {
-    let stored = find_user(db, user_id).await?;
+/// Requests racing here make one customer. They take the user's sync lock in turn (across
+/// servers on PostgreSQL), so the second finds the id the first stored. Should storing it fail
+/// after Stripe made the customer, the creation's idempotency key, derived from the user id,
+/// makes Stripe answer the next attempt with the same customer; and the column is filled only
+/// while empty.
+#[tracing::instrument(skip(state))]
+pub async fn ensure_customer(state: &AppState, user_id: i32) -> Result<String, BillingError> {
+    if let Some(customer_id) = find_user(&state.db, user_id).await?.stripe_customer_id {
+        return Ok(customer_id);
+    }
+
+    let lock = state
+        .sync_locks
+        .acquire(&state.db, format!("customer-for-user:{user_id}"))
+        .await?;
+    let db = lock.db();
+    let stored = find_user(&db, user_id).await?;
     if let Some(customer_id) = stored.stripe_customer_id {
         return Ok(customer_id);
     }
@@ -36,17 +43,18 @@ pub async fn ensure_customer(
         .metadata(metadata)
         .customize()
         .request_strategy(RequestStrategy::Idempotent(key))
-        .send(stripe)
+        .send(&state.stripe)
         .await?;
     let customer_id = customer.id.to_string();
 
-    if !link_customer(db, user_id, &customer_id).await? {
-        let winner = find_user(db, user_id).await?.stripe_customer_id;
+    if !link_customer(&db, user_id, &customer_id).await? {
+        let winner = find_user(&db, user_id).await?.stripe_customer_id;
         if winner.as_deref() != Some(customer_id.as_str()) {
             tracing::warn!(%customer_id, ?winner, "the user already has another customer");
         }
         return winner.ok_or(BillingError::NoCustomer);
     }
+    lock.release().await?;
 
     tracing::info!(%customer_id, "Stripe customer created");
     Ok(customer_id)
@@ -98,7 +106,7 @@ pub async fn sync_customer(state: &AppState, customer_id: &str) -> Result<(), Bi
 
 /// Stores `customer_id` on a user that has none yet; says whether it did.
 pub async fn link_customer(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     user_id: i32,
     customer_id: &str,
 ) -> Result<bool, BillingError> {
@@ -114,7 +122,7 @@ pub async fn link_customer(
     Ok(updated.rows_affected == 1)
 }
 
-async fn find_user(db: &DatabaseConnection, user_id: i32) -> Result<user::Model, BillingError> {
+async fn find_user(db: &impl ConnectionTrait, user_id: i32) -> Result<user::Model, BillingError> {
     user::Entity::find_by_id(user_id)
         .one(db)
         .await?

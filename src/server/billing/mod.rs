@@ -10,6 +10,7 @@ mod error;
 pub mod portal;
 pub mod stripe_connection;
 pub mod subscription_sync;
+pub mod sync_lock;
 pub mod tier_policy;
 pub mod webhook_endpoint;
 

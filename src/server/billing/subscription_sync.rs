@@ -1,16 +1,18 @@
 //! Brings a stored subscription in line with Stripe: fetch the current object, upsert it, then
 //! recompute the user's tier, in one transaction. Webhooks, the Checkout success page and the
-//! `sync` command all end here, so the order and repetition of events cannot matter.
+//! `sync` command all end here, so the order and repetition of events cannot matter; the sync
+//! lock keeps two overlapping syncs of one subscription from storing the older fetch last.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use stripe_billing::subscription::{
     ListSubscription, ListSubscriptionStatus, RetrieveSubscription,
 };
 use stripe_product::product::RetrieveProduct;
 use stripe_shared::Subscription;
 
+use super::sync_lock::LockedConnection;
 use super::{BillingError, catalog_sync};
 use crate::server::entities::{subscription, user};
 use crate::server::state::AppState;
@@ -32,15 +34,21 @@ pub async fn sync_subscription(
     subscription_id: &str,
     owner: Option<i32>,
 ) -> Result<SyncedSubscription, BillingError> {
+    let lock = state
+        .sync_locks
+        .acquire(&state.db, format!("subscription:{subscription_id}"))
+        .await?;
     let current = RetrieveSubscription::new(subscription_id)
         .expand(vec!["items.data.price.product".to_owned()])
         .send(&state.stripe)
         .await?;
-    store(state, &current, owner).await
+    let synced = store(state, &lock.db(), &current, owner).await?;
+    lock.release().await?;
+    Ok(synced)
 }
 
-/// Fetches every subscription of every customer a user has, in any status, and stores them.
-/// Answers how many were stored.
+/// Syncs every subscription of every customer a user has, in any status. Answers how many were
+/// stored. The list only names them: each is fetched again under its sync lock.
 #[tracing::instrument(skip_all)]
 pub async fn sync_all_customers(state: &AppState) -> Result<usize, BillingError> {
     let users = user::Entity::find()
@@ -57,15 +65,13 @@ pub async fn sync_all_customers(state: &AppState) -> Result<usize, BillingError>
             let mut request = ListSubscription::new()
                 .customer(customer_id.as_str())
                 .status(ListSubscriptionStatus::All)
-                .limit(100)
-                // Stripe expands four levels at most; the product is fetched per subscription.
-                .expand(vec!["data.items.data.price".to_owned()]);
+                .limit(100);
             if let Some(last) = &starting_after {
                 request = request.starting_after(last.as_str());
             }
             let page = request.send(&state.stripe).await?;
-            for current in &page.data {
-                store(state, current, Some(owner.id)).await?;
+            for listed in &page.data {
+                sync_subscription(state, listed.id.as_str(), Some(owner.id)).await?;
                 stored += 1;
             }
             starting_after = page.data.last().map(|last| last.id.to_string());
@@ -83,15 +89,16 @@ pub async fn sync_all_customers(state: &AppState) -> Result<usize, BillingError>
 
 async fn store(
     state: &AppState,
+    db: &LockedConnection<'_>,
     current: &Subscription,
     owner: Option<i32>,
 ) -> Result<SyncedSubscription, BillingError> {
     let customer_id = current.customer.id().to_string();
-    let user_id = find_owner(state, &customer_id, owner).await?;
+    let user_id = find_owner(db, &customer_id, owner).await?;
     let tier = subscription_tier(state, current).await?;
     let row = to_row(current, user_id, &customer_id, tier)?;
 
-    let txn = state.db.begin().await?;
+    let txn = db.begin().await?;
     subscription::Entity::insert(row)
         .on_conflict(
             OnConflict::column(subscription::Column::Id)
@@ -130,18 +137,18 @@ async fn store(
 }
 
 async fn find_owner(
-    state: &AppState,
+    db: &impl ConnectionTrait,
     customer_id: &str,
     owner: Option<i32>,
 ) -> Result<i32, BillingError> {
     let by_customer = user::Entity::find()
         .filter(user::Column::StripeCustomerId.eq(customer_id))
-        .one(&state.db)
+        .one(db)
         .await?;
     match (by_customer, owner) {
         (Some(found), _) => Ok(found.id),
         (None, Some(user_id)) => user::Entity::find_by_id(user_id)
-            .one(&state.db)
+            .one(db)
             .await?
             .map(|found| found.id)
             .ok_or_else(|| BillingError::UnknownCustomer(customer_id.to_owned())),

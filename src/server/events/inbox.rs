@@ -185,10 +185,37 @@ pub async fn finish(
     Ok(())
 }
 
-/// The failed events, oldest first.
-pub async fn failed(db: &impl ConnectionTrait) -> Result<Vec<stripe_event::Model>, sea_orm::DbErr> {
+/// Where the stored event stands now; `None` when its id is unknown.
+pub async fn status(
+    db: &impl ConnectionTrait,
+    event_id: &str,
+) -> Result<Option<Status>, sea_orm::DbErr> {
+    let stored = stripe_event::Entity::find_by_id(event_id.to_owned())
+        .one(db)
+        .await?;
+    Ok(stored.map(|stored| parse_status(&stored.status)))
+}
+
+/// The events a replay should take, oldest first: the failed ones, and those a delivery
+/// claimed but never settled (its process stopped, or the database went away before the
+/// outcome was stored) whose lease has run out.
+pub async fn replayable(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<stripe_event::Model>, sea_orm::DbErr> {
+    let abandoned = Condition::all()
+        .add(stripe_event::Column::Status.eq(Status::Received.as_str()))
+        .add(
+            Condition::any()
+                .add(stripe_event::Column::LockedUntil.is_null())
+                .add(stripe_event::Column::LockedUntil.lt(now)),
+        );
     stripe_event::Entity::find()
-        .filter(stripe_event::Column::Status.eq(Status::Failed.as_str()))
+        .filter(
+            Condition::any()
+                .add(stripe_event::Column::Status.eq(Status::Failed.as_str()))
+                .add(abandoned),
+        )
         .order_by_asc(stripe_event::Column::Created)
         .order_by_asc(stripe_event::Column::ReceivedAt)
         .all(db)

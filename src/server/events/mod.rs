@@ -104,11 +104,12 @@ pub struct ReplayCounts {
     pub still_failed: usize,
 }
 
-/// Processes every failed event again, oldest first, from its stored body.
+/// Processes every failed event again, oldest first, from its stored body; also the events a
+/// delivery claimed and never settled, once their lease has run out.
 #[tracing::instrument(skip_all)]
 pub async fn replay_failed(state: &AppState) -> Result<ReplayCounts, sea_orm::DbErr> {
     let mut counts = ReplayCounts::default();
-    for stored in inbox::failed(&state.db).await? {
+    for stored in inbox::replayable(&state.db, state.clock.now()).await? {
         if !inbox::claim(&state.db, &stored.id, state.clock.now()).await? {
             continue;
         }
