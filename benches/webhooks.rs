@@ -1,6 +1,7 @@
-//! Webhook throughput: signed `customer.subscription.updated` deliveries, each verified,
-//! recorded in the inbox and synced (the subscription fetched from the in-process emulator and
-//! upserted), against the running server on a fresh SQLite file.
+//! Webhook throughput: signed `customer.subscription.created` deliveries, each with a new event
+//! id, verified, recorded in the inbox and synced (the subscription fetched from the in-process
+//! emulator and upserted under its sync lock), against the running server on a fresh SQLite
+//! file. There is one subscription per worker, so the workers do not wait for each other's lock.
 //!
 //! `cargo bench --features ssr --bench webhooks` (EVENTS and CONCURRENCY may be set).
 
@@ -8,6 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use leptos::config::LeptosOptions;
+use sea_orm::{EntityTrait, Set};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 use stacker::server::app::{AppConfig, build};
@@ -61,41 +63,52 @@ async fn main() -> anyhow::Result<()> {
         .send()
         .await?;
 
-    // One paid subscription, and the event the emulator made for it.
-    let user_id = user::Entity::insert(user::ActiveModel {
-        email: sea_orm::Set("bench@example.com".to_owned()),
-        password_hash: sea_orm::Set("none".to_owned()),
-        subscription_tier: sea_orm::Set("free".to_owned()),
-        ..Default::default()
-    })
-    .exec(&state.db)
-    .await?
-    .last_insert_id;
-    let url = checkout::start_checkout(&state, user_id, "price_core_monthly").await?;
-    let session = url.rsplit('/').next().unwrap_or_default();
-    http.post(format!(
-        "{emulator}/_emulator/checkout/sessions/{session}/pay"
-    ))
-    .json(&serde_json::json!({ "email": "bench@example.com", "card_number": "4242424242424242" }))
-    .send()
-    .await?
-    .error_for_status()?;
+    // One paid subscription per worker, and the event the emulator made for each.
+    let mut templates = Vec::new();
+    for n in 0..concurrency {
+        let email = format!("bench{n}@example.com");
+        let user_id = user::Entity::insert(user::ActiveModel {
+            email: Set(email.clone()),
+            password_hash: Set("none".to_owned()),
+            subscription_tier: Set("free".to_owned()),
+            ..Default::default()
+        })
+        .exec(&state.db)
+        .await?
+        .last_insert_id;
+        let url = checkout::start_checkout(&state, user_id, "price_core_monthly").await?;
+        let session = url.rsplit('/').next().unwrap_or_default();
+        http.post(format!(
+            "{emulator}/_emulator/checkout/sessions/{session}/pay"
+        ))
+        .json(&serde_json::json!({ "email": email, "card_number": "4242424242424242" }))
+        .send()
+        .await?
+        .error_for_status()?;
+    }
     let list: Value = http
         .get(format!(
-            "{emulator}/v1/events?type=customer.subscription.created"
+            "{emulator}/v1/events?type=customer.subscription.created&limit=100"
         ))
         .bearer_auth(EMULATOR_KEY)
         .send()
         .await?
         .json()
         .await?;
-    let template = list["data"][0].clone();
+    if let Some(created) = list["data"].as_array() {
+        templates.extend(created.iter().cloned());
+    }
+    anyhow::ensure!(
+        templates.len() == concurrency,
+        "expected {concurrency} subscriptions, found {}",
+        templates.len()
+    );
     let secret = state.webhook_secrets[0].expose_secret().to_owned();
 
     // Every delivery a new event id, signed as Stripe signs.
     let bodies: Vec<String> = (0..events)
         .map(|n| {
-            let mut event = template.clone();
+            let mut event = templates[n % templates.len()].clone();
             event["id"] = Value::from(format!("evt_bench_{n}"));
             event.to_string()
         })
