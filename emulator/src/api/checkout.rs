@@ -255,8 +255,19 @@ pub async fn list(
     State(state): State<SharedState>,
     Query(params): Query<ListParams>,
 ) -> Result<Json<Value>, ApiError> {
+    if let Some(status) = params
+        .status
+        .as_deref()
+        .filter(|s| !matches!(*s, "open" | "complete" | "expired"))
+    {
+        return Err(ApiError::param(
+            "status",
+            format!("Invalid status: must be one of open, complete or expired (got {status})"),
+        ));
+    }
     state
-        .read(|store| {
+        .write_all_or_nothing(|store| {
+            crate::billing::checkout::expire_all_due(store);
             let items = store
                 .checkout_sessions
                 .newest_first()

@@ -236,10 +236,23 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     state
         .write_all_or_nothing(|store| {
+            let taken_key = params.lookup_key.as_ref().filter(|key| {
+                !key.is_empty()
+                    && store
+                        .prices
+                        .iter()
+                        .any(|price| price.id != id && price.lookup_key.as_ref() == Some(*key))
+            });
             let price = store
                 .prices
                 .get_mut(&id)
                 .ok_or_else(|| ApiError::missing("price", &id, Some("id")))?;
+            if let Some(key) = taken_key {
+                return Err(ApiError::param(
+                    "lookup_key",
+                    format!("A price (`lookup_key`: '{key}') already uses that lookup key."),
+                ));
+            }
             let metadata = params
                 .metadata
                 .map(|update| merged(&price.metadata, update))

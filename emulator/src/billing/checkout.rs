@@ -36,6 +36,20 @@ pub fn expire_if_due(store: &mut Store, session_id: &str) {
     }
 }
 
+/// Expires every open session whose time is up, so that a list agrees with a retrieve.
+pub fn expire_all_due(store: &mut Store) {
+    let now = store.now();
+    let due: Vec<String> = store
+        .checkout_sessions
+        .iter()
+        .filter(|s| s.status == SessionStatus::Open && now >= s.expires_at)
+        .map(|s| s.id.clone())
+        .collect();
+    for id in due {
+        expire(store, &id);
+    }
+}
+
 pub fn expire(store: &mut Store, session_id: &str) {
     if let Some(session) = store.checkout_sessions.get_mut(session_id) {
         session.status = SessionStatus::Expired;

@@ -1,6 +1,7 @@
 //! The hosted Checkout page through its HTML form: pay, decline, cancel, trial, completed.
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use crate::helpers::spawn_app;
 
@@ -153,4 +154,106 @@ async fn public_url_is_used_for_page_links() {
             .unwrap()
             .starts_with("http://stripe.test:9999/checkout/cs_test_")
     );
+}
+
+#[tokio::test]
+async fn pay_control_completes_a_session_like_the_page() {
+    let app = spawn_app().await;
+    let session = app
+        .checkout_session("price_core_yearly", &[("client_reference_id", "user-9")])
+        .await;
+    let id = session["id"].as_str().unwrap();
+    let (status, paid) = app
+        .control(
+            &format!("/checkout/sessions/{id}/pay"),
+            json!({ "email": "grace@example.com", "card_number": "4242 4242 4242 4242" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{paid}");
+    assert_eq!(
+        paid["redirect"],
+        format!("http://localhost:3000/welcome?session_id={id}")
+    );
+    let answered = &paid["session"];
+    assert_eq!(answered["id"], id);
+    assert_eq!(answered["status"], "complete");
+    assert_eq!(answered["payment_status"], "paid");
+    assert_eq!(answered["amount_total"], 12000);
+    assert_eq!(answered["client_reference_id"], "user-9");
+    assert_eq!(answered["customer_details"]["email"], "grace@example.com");
+    assert!(answered["url"].is_null(), "a completed session has no page");
+    let customer = answered["customer"].as_str().unwrap();
+    assert!(customer.starts_with("cus_"), "{answered}");
+    let subscription = answered["subscription"].as_str().unwrap();
+    let invoice = answered["invoice"].as_str().unwrap();
+
+    let (_, stored) = app.get(&format!("/v1/checkout/sessions/{id}")).await;
+    assert_eq!(&stored, answered);
+    let (_, subscription) = app
+        .get(&format!(
+            "/v1/subscriptions/{subscription}?expand[]=latest_invoice"
+        ))
+        .await;
+    assert_eq!(subscription["status"], "active");
+    assert_eq!(subscription["customer"], customer);
+    assert_eq!(
+        subscription["items"]["data"][0]["price"]["id"],
+        "price_core_yearly"
+    );
+    assert_eq!(subscription["latest_invoice"]["id"], invoice);
+    assert_eq!(subscription["latest_invoice"]["status"], "paid");
+    assert_eq!(subscription["latest_invoice"]["amount_paid"], 12000);
+    let (_, customer) = app.get(&format!("/v1/customers/{customer}")).await;
+    assert_eq!(customer["email"], "grace@example.com");
+    assert_eq!(
+        app.event_types().await,
+        [
+            "customer.created",
+            "customer.subscription.created",
+            "invoice.created",
+            "invoice.finalized",
+            "invoice.paid",
+            "invoice.payment_succeeded",
+            "checkout.session.completed",
+        ]
+    );
+
+    // A second payment of the same session is refused and changes nothing.
+    let (status, again) = app
+        .control(
+            &format!("/checkout/sessions/{id}/pay"),
+            json!({ "email": "grace@example.com" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{again}");
+    assert!(
+        again["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already completed")
+    );
+    let (_, subscriptions) = app.get("/v1/subscriptions?status=all").await;
+    assert_eq!(subscriptions["data"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn pay_control_uses_a_working_card_when_none_is_given() {
+    let app = spawn_app().await;
+    let session = app.checkout_session("price_lightning_monthly", &[]).await;
+    let id = session["id"].as_str().unwrap();
+    let (status, paid) = app
+        .control(
+            &format!("/checkout/sessions/{id}/pay"),
+            json!({ "email": "ada@example.com" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{paid}");
+    assert_eq!(paid["session"]["payment_status"], "paid");
+    let (_, invoice) = app
+        .get(&format!(
+            "/v1/invoices/{}",
+            paid["session"]["invoice"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(invoice["amount_paid"], 500);
 }

@@ -192,3 +192,86 @@ async fn reset_and_catalog_and_status_controls() {
     let (_, products) = app.get("/v1/products").await;
     assert_eq!(products["data"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn settings_read_back_what_was_set() {
+    let app = spawn_app().await;
+    let (status, defaults) = app.control_get("/settings").await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        defaults,
+        json!({ "retry_days": [3, 5, 7], "final_status": "canceled" })
+    );
+    let chosen = json!({ "retry_days": [2, 4], "final_status": "unpaid" });
+    let (status, set) = app.control("/settings", chosen.clone()).await;
+    assert_eq!(status, 200, "{set}");
+    assert_eq!(set, chosen);
+    let (_, read) = app.control_get("/settings").await;
+    assert_eq!(read, chosen);
+
+    app.control("/reset", json!({})).await;
+    let (_, after_reset) = app.control_get("/settings").await;
+    assert_eq!(after_reset, defaults);
+}
+
+#[tokio::test]
+async fn trial_ends_into_an_active_subscription_with_a_paid_invoice() {
+    let app = spawn_app().await;
+    let session = app
+        .checkout_session(
+            "price_spark_monthly",
+            &[("subscription_data[trial_period_days]", "7")],
+        )
+        .await;
+    app.pay(&session, "4242424242424242").await;
+    let (_, paid) = app
+        .get(&format!(
+            "/v1/checkout/sessions/{}?expand[]=subscription",
+            session["id"].as_str().unwrap()
+        ))
+        .await;
+    let subscription = &paid["subscription"];
+    let id = subscription["id"].as_str().unwrap();
+    assert_eq!(subscription["status"], "trialing");
+    let trial_end = subscription["trial_end"].as_i64().unwrap();
+    let (_, invoices) = app.get(&format!("/v1/invoices?subscription={id}")).await;
+    assert_eq!(invoices["data"].as_array().unwrap().len(), 1);
+    assert_eq!(invoices["data"][0]["amount_paid"], 0);
+
+    advance(&app, 6 * DAY).await;
+    let (_, still) = app.get(&format!("/v1/subscriptions/{id}")).await;
+    assert_eq!(still["status"], "trialing");
+
+    let moved = advance(&app, 2 * DAY).await;
+    assert!(moved["now"].as_i64().unwrap() > trial_end);
+    assert!(moved["changes"].as_u64().unwrap() >= 1, "{moved}");
+    let (_, active) = app
+        .get(&format!("/v1/subscriptions/{id}?expand[]=latest_invoice"))
+        .await;
+    assert_eq!(active["status"], "active");
+    assert_eq!(active["trial_end"], trial_end, "the trial stays on record");
+    let item = &active["items"]["data"][0];
+    assert_eq!(item["current_period_start"], trial_end);
+    assert!(item["current_period_end"].as_i64().unwrap() >= trial_end + 28 * DAY);
+    let invoice = &active["latest_invoice"];
+    assert_eq!(invoice["billing_reason"], "subscription_cycle");
+    assert_eq!(invoice["status"], "paid");
+    assert_eq!(invoice["amount_paid"], 2900);
+    assert_eq!(invoice["lines"]["data"][0]["period"]["start"], trial_end);
+    let (_, invoices) = app.get(&format!("/v1/invoices?subscription={id}")).await;
+    assert_eq!(invoices["data"].as_array().unwrap().len(), 2);
+
+    let (_, updates) = app
+        .get("/v1/events?type=customer.subscription.updated")
+        .await;
+    assert!(
+        updates["data"].as_array().unwrap().iter().any(|event| {
+            event["data"]["object"]["status"] == "active"
+                && event["data"]["previous_attributes"]["status"] == "trialing"
+        }),
+        "{updates}"
+    );
+    let types = app.event_types().await;
+    let paid_invoices = types.iter().filter(|t| *t == "invoice.paid").count();
+    assert_eq!(paid_invoices, 2, "{types:?}");
+}

@@ -1,5 +1,5 @@
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -142,6 +142,18 @@ impl TestApp {
         session["subscription"].clone()
     }
 
+    /// A GET of a control (`/_emulator{path}`), which takes no key.
+    pub async fn control_get(&self, path: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(self.url(&format!("/_emulator{path}")))
+            .send()
+            .await
+            .expect("control get");
+        let status = response.status();
+        (status, response.json().await.expect("json body"))
+    }
+
     pub async fn event_types(&self) -> Vec<String> {
         let (_, events) = self.get("/v1/events?limit=100").await;
         let mut types: Vec<String> = events["data"]
@@ -178,6 +190,8 @@ fn urlencode(value: &str) -> String {
 #[derive(Clone, Default)]
 pub struct Receiver {
     pub received: Arc<Mutex<Vec<(HeaderMap, String)>>>,
+    /// When each request arrived, in the order of `received`.
+    arrivals: Arc<Mutex<Vec<Instant>>>,
     failures: Arc<Mutex<usize>>,
 }
 
@@ -185,6 +199,7 @@ impl Receiver {
     pub async fn start(failures: usize) -> (Self, String) {
         let receiver = Self {
             received: Arc::default(),
+            arrivals: Arc::default(),
             failures: Arc::new(Mutex::new(failures)),
         };
         let state = receiver.clone();
@@ -193,11 +208,11 @@ impl Receiver {
             post(move |headers: HeaderMap, body: Bytes| {
                 let state = state.clone();
                 async move {
-                    state
-                        .received
-                        .lock()
-                        .unwrap()
-                        .push((headers, String::from_utf8_lossy(&body).into_owned()));
+                    {
+                        let mut received = state.received.lock().unwrap();
+                        state.arrivals.lock().unwrap().push(Instant::now());
+                        received.push((headers, String::from_utf8_lossy(&body).into_owned()));
+                    }
                     let mut failures = state.failures.lock().unwrap();
                     if *failures > 0 {
                         *failures -= 1;
@@ -221,6 +236,10 @@ impl Receiver {
             .iter()
             .map(|(_, body)| serde_json::from_str(body).unwrap())
             .collect()
+    }
+
+    pub fn arrivals(&self) -> Vec<Instant> {
+        self.arrivals.lock().unwrap().clone()
     }
 
     /// Waits until `count` requests arrived (or two seconds passed).

@@ -1,5 +1,7 @@
 //! The resources the product uses: list filters, pagination, expansion, create/update paths.
 
+use serde_json::Value;
+
 use crate::helpers::{Receiver, register_endpoint, spawn_app};
 
 #[tokio::test]
@@ -346,4 +348,231 @@ async fn products_and_prices_can_be_created_and_updated_with_events() {
         app.event_types().await,
         ["product.created", "price.created", "product.updated"]
     );
+}
+
+#[tokio::test]
+async fn prices_can_be_archived_renamed_and_relabelled_with_an_event() {
+    let app = spawn_app().await;
+    let (status, updated) = app
+        .post(
+            "/v1/prices/price_core_monthly",
+            &[
+                ("active", "false"),
+                ("lookup_key", "core_monthly_2025"),
+                ("nickname", "Core monthly (2025)"),
+                ("metadata[cohort]", "2025"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["id"], "price_core_monthly");
+    assert_eq!(updated["active"], false);
+    assert_eq!(updated["lookup_key"], "core_monthly_2025");
+    assert_eq!(updated["nickname"], "Core monthly (2025)");
+    assert_eq!(updated["metadata"], serde_json::json!({ "cohort": "2025" }));
+    assert_eq!(updated["unit_amount"], 1200, "amounts cannot change");
+
+    let (_, fetched) = app.get("/v1/prices/price_core_monthly").await;
+    assert_eq!(fetched, updated);
+    let (_, by_old_key) = app.get("/v1/prices?lookup_keys[]=core_monthly").await;
+    assert!(by_old_key["data"].as_array().unwrap().is_empty());
+    let (_, by_new_key) = app
+        .get("/v1/prices?lookup_keys[]=core_monthly_2025")
+        .await;
+    assert_eq!(by_new_key["data"][0]["id"], "price_core_monthly");
+    let (_, inactive) = app.get("/v1/prices?active=false").await;
+    let inactive: Vec<_> = inactive["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].clone())
+        .collect();
+    assert_eq!(inactive, [serde_json::json!("price_core_monthly")]);
+
+    let (_, events) = app.get("/v1/events?type=price.updated").await;
+    let event = &events["data"][0];
+    assert_eq!(event["data"]["object"], updated);
+    assert_eq!(
+        event["data"]["previous_attributes"],
+        serde_json::json!({
+            "active": true,
+            "lookup_key": "core_monthly",
+            "nickname": "Core monthly",
+            "metadata": {},
+        })
+    );
+
+    // An empty value removes a metadata key and clears the lookup key.
+    let (_, cleared) = app
+        .post(
+            "/v1/prices/price_core_monthly",
+            &[("metadata[cohort]", ""), ("lookup_key", "")],
+        )
+        .await;
+    assert_eq!(cleared["metadata"], serde_json::json!({}));
+    assert!(cleared["lookup_key"].is_null());
+    assert_eq!(cleared["active"], false);
+
+    // A lookup key in use by another price is refused, as at creation, and changes nothing.
+    let (status, refused) = app
+        .post(
+            "/v1/prices/price_spark_monthly",
+            &[("lookup_key", "core_yearly"), ("active", "false")],
+        )
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["param"], "lookup_key");
+    let (_, spark) = app.get("/v1/prices/price_spark_monthly").await;
+    assert_eq!(spark["lookup_key"], "spark_monthly");
+    assert_eq!(spark["active"], true);
+    // Setting a price's own key again is no conflict (and no change, so no event).
+    let (status, same) = app
+        .post(
+            "/v1/prices/price_spark_monthly",
+            &[("lookup_key", "spark_monthly")],
+        )
+        .await;
+    assert_eq!(status, 200, "{same}");
+
+    assert_eq!(app.event_types().await, ["price.updated", "price.updated"]);
+}
+
+#[tokio::test]
+async fn checkout_sessions_list_filters_by_customer_subscription_and_status() {
+    let app = spawn_app().await;
+    let (_, customer) = app
+        .post("/v1/customers", &[("email", "ada@example.com")])
+        .await;
+    let customer = customer["id"].as_str().unwrap();
+    let for_customer = app
+        .checkout_session("price_core_monthly", &[("customer", customer)])
+        .await;
+    let paid = app.checkout_session("price_spark_monthly", &[]).await;
+    app.pay(&paid, "4242424242424242").await;
+    let expired = app.checkout_session("price_lightning_monthly", &[]).await;
+    let expired_id = expired["id"].as_str().unwrap();
+    app.post(&format!("/v1/checkout/sessions/{expired_id}/expire"), &[])
+        .await;
+    let open = app.checkout_session("price_core_yearly", &[]).await;
+
+    let ids = |list: &Value| -> Vec<Value> {
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].clone())
+            .collect()
+    };
+    let (status, all) = app.get("/v1/checkout/sessions").await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["object"], "list");
+    assert_eq!(all["url"], "/v1/checkout/sessions");
+    assert_eq!(all["has_more"], false);
+    assert_eq!(
+        ids(&all),
+        [
+            open["id"].clone(),
+            expired["id"].clone(),
+            paid["id"].clone(),
+            for_customer["id"].clone(),
+        ],
+        "newest first"
+    );
+
+    let (_, by_customer) = app
+        .get(&format!("/v1/checkout/sessions?customer={customer}"))
+        .await;
+    assert_eq!(ids(&by_customer), [for_customer["id"].clone()]);
+
+    let paid_id = paid["id"].as_str().unwrap();
+    let (_, paid) = app.get(&format!("/v1/checkout/sessions/{paid_id}")).await;
+    let subscription = paid["subscription"].as_str().unwrap();
+    let (_, by_subscription) = app
+        .get(&format!(
+            "/v1/checkout/sessions?subscription={subscription}&expand[]=data.subscription"
+        ))
+        .await;
+    assert_eq!(ids(&by_subscription), [paid["id"].clone()]);
+    assert_eq!(by_subscription["data"][0]["subscription"]["id"], subscription);
+    assert_eq!(
+        by_subscription["data"][0]["subscription"]["status"],
+        "active"
+    );
+    // The customer Checkout created for the paid session finds it too.
+    let (_, by_new_customer) = app
+        .get(&format!(
+            "/v1/checkout/sessions?customer={}",
+            paid["customer"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(ids(&by_new_customer), [paid["id"].clone()]);
+
+    for (status, expected) in [
+        ("open", vec![open["id"].clone(), for_customer["id"].clone()]),
+        ("complete", vec![paid["id"].clone()]),
+        ("expired", vec![expired["id"].clone()]),
+    ] {
+        let (_, listed) = app
+            .get(&format!("/v1/checkout/sessions?status={status}"))
+            .await;
+        assert_eq!(ids(&listed), expected, "status={status}");
+    }
+    let (_, none) = app
+        .get(&format!(
+            "/v1/checkout/sessions?customer={customer}&status=complete"
+        ))
+        .await;
+    assert!(ids(&none).is_empty());
+    let (status, refused) = app.get("/v1/checkout/sessions?status=paid").await;
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(refused["error"]["param"], "status");
+
+    let (_, first) = app.get("/v1/checkout/sessions?limit=3").await;
+    assert_eq!(first["has_more"], true);
+    assert_eq!(ids(&first), ids(&all)[..3]);
+    let last = first["data"][2]["id"].as_str().unwrap();
+    let (_, second) = app
+        .get(&format!("/v1/checkout/sessions?limit=3&starting_after={last}"))
+        .await;
+    assert_eq!(second["has_more"], false);
+    assert_eq!(ids(&second), ids(&all)[3..]);
+    let oldest = for_customer["id"].as_str().unwrap();
+    let (_, before) = app
+        .get(&format!("/v1/checkout/sessions?limit=2&ending_before={oldest}"))
+        .await;
+    assert_eq!(before["has_more"], true);
+    assert_eq!(ids(&before), ids(&all)[1..3]);
+}
+
+#[tokio::test]
+async fn checkout_sessions_past_their_expiry_are_listed_as_expired() {
+    let options = stripe_emulator::Options {
+        checkout_ttl: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let app = crate::helpers::spawn_with(options).await;
+    let session = app.checkout_session("price_core_monthly", &[]).await;
+    let expires_at = session["expires_at"].as_i64().unwrap();
+    // Wait on the wall clock (the emulated clock follows it) until the session is due.
+    for _ in 0..300 {
+        let (_, clock) = app.control_get("/clock").await;
+        if clock["now"].as_i64().unwrap() >= expires_at {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+
+    let (_, open) = app.get("/v1/checkout/sessions?status=open").await;
+    assert!(open["data"].as_array().unwrap().is_empty(), "{open}");
+    let (_, expired) = app.get("/v1/checkout/sessions?status=expired").await;
+    assert_eq!(expired["data"][0]["id"], session["id"]);
+    assert!(expired["data"][0]["url"].is_null());
+    let (_, retrieved) = app
+        .get(&format!(
+            "/v1/checkout/sessions/{}",
+            session["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(retrieved["status"], "expired");
+    assert_eq!(app.event_types().await, ["checkout.session.expired"]);
 }
