@@ -376,9 +376,7 @@ async fn prices_can_be_archived_renamed_and_relabelled_with_an_event() {
     assert_eq!(fetched, updated);
     let (_, by_old_key) = app.get("/v1/prices?lookup_keys[]=core_monthly").await;
     assert!(by_old_key["data"].as_array().unwrap().is_empty());
-    let (_, by_new_key) = app
-        .get("/v1/prices?lookup_keys[]=core_monthly_2025")
-        .await;
+    let (_, by_new_key) = app.get("/v1/prices?lookup_keys[]=core_monthly_2025").await;
     assert_eq!(by_new_key["data"][0]["id"], "price_core_monthly");
     let (_, inactive) = app.get("/v1/prices?active=false").await;
     let inactive: Vec<_> = inactive["data"]
@@ -493,7 +491,10 @@ async fn checkout_sessions_list_filters_by_customer_subscription_and_status() {
         ))
         .await;
     assert_eq!(ids(&by_subscription), [paid["id"].clone()]);
-    assert_eq!(by_subscription["data"][0]["subscription"]["id"], subscription);
+    assert_eq!(
+        by_subscription["data"][0]["subscription"]["id"],
+        subscription
+    );
     assert_eq!(
         by_subscription["data"][0]["subscription"]["status"],
         "active"
@@ -532,13 +533,17 @@ async fn checkout_sessions_list_filters_by_customer_subscription_and_status() {
     assert_eq!(ids(&first), ids(&all)[..3]);
     let last = first["data"][2]["id"].as_str().unwrap();
     let (_, second) = app
-        .get(&format!("/v1/checkout/sessions?limit=3&starting_after={last}"))
+        .get(&format!(
+            "/v1/checkout/sessions?limit=3&starting_after={last}"
+        ))
         .await;
     assert_eq!(second["has_more"], false);
     assert_eq!(ids(&second), ids(&all)[3..]);
     let oldest = for_customer["id"].as_str().unwrap();
     let (_, before) = app
-        .get(&format!("/v1/checkout/sessions?limit=2&ending_before={oldest}"))
+        .get(&format!(
+            "/v1/checkout/sessions?limit=2&ending_before={oldest}"
+        ))
         .await;
     assert_eq!(before["has_more"], true);
     assert_eq!(ids(&before), ids(&all)[1..3]);

@@ -174,7 +174,10 @@ async fn updating_an_endpoint_changes_where_and_what_is_delivered() {
     assert_eq!(updated["description"], "billing");
     assert_eq!(updated["metadata"], json!({ "env": "test" }));
     assert_eq!(updated["status"], "enabled");
-    assert!(updated.get("secret").is_none(), "only a create shows the secret");
+    assert!(
+        updated.get("secret").is_none(),
+        "only a create shows the secret"
+    );
     let (_, fetched) = app.get(&path).await;
     assert_eq!(fetched, updated);
 
@@ -370,8 +373,15 @@ async fn reorder_mode_sends_events_side_by_side_and_each_once() {
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(delivered_events, recorded, "each event delivered exactly once");
+    assert_eq!(
+        delivered_events, recorded,
+        "each event delivered exactly once"
+    );
     let attempts = app.deliveries().await;
     assert_eq!(attempts.len(), COUNT);
-    assert!(attempts.iter().all(|a| a["attempt"] == 1 && a["succeeded"] == true));
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a["attempt"] == 1 && a["succeeded"] == true)
+    );
 }
