@@ -17,13 +17,15 @@ pub enum ProrationBehavior {
     None,
 }
 
-/// The prorations Stripe would create for moving `item` to `new_price` at `at`: credit for the
-/// unused time on the old price, charge for the remaining time on the new one.
+/// The prorations Stripe would create for moving `item` to `new_price` (and `new_quantity`,
+/// when given) at `at`: credit for the unused time on the old price and quantity, charge for
+/// the remaining time on the new ones.
 pub fn prorations(
     store: &Store,
     subscription_id: &str,
     item_id: &str,
     new_price: &str,
+    new_quantity: Option<u64>,
     at: i64,
 ) -> Result<Vec<PendingProration>, ApiError> {
     let subscription = store.subscription(subscription_id)?;
@@ -43,6 +45,7 @@ pub fn prorations(
     }
     let remaining = (end - at.max(start)) as f64 / (end - start) as f64;
     let quantity = item.quantity as i64;
+    let new_quantity = new_quantity.map_or(quantity, |n| n as i64);
     let name = |price: &crate::objects::price::Price| {
         store
             .products
@@ -63,7 +66,7 @@ pub fn prorations(
         period_end: end,
     }];
     if same_interval(store, &old.id, &new.id) {
-        let charge = ((new.unit_amount * quantity) as f64 * remaining).round() as i64;
+        let charge = ((new.unit_amount * new_quantity) as f64 * remaining).round() as i64;
         lines.push(PendingProration {
             description: format!(
                 "Remaining time on {} after {}",
@@ -143,10 +146,20 @@ pub fn change_price(
         .find(|item| item.id == item_id)
         .map(|item| item.price.clone())
         .ok_or_else(|| ApiError::missing("subscription_item", item_id, Some("items[0][id]")))?;
+    let old_currency = &store.price(&old_price)?.currency;
+    if *old_currency != price.currency {
+        return Err(ApiError::param(
+            "items[0][price]",
+            format!(
+                "The price '{new_price}' is in {}, but the subscription is billed in {old_currency}.",
+                price.currency
+            ),
+        ));
+    }
     let interval_changes = !same_interval(store, &old_price, new_price);
     let prorations = match behavior {
         ProrationBehavior::None => Vec::new(),
-        _ => prorations(store, subscription_id, item_id, new_price, now)?,
+        _ => prorations(store, subscription_id, item_id, new_price, quantity, now)?,
     };
     let trialing = subscription.status == "trialing";
 

@@ -68,7 +68,7 @@ pub fn preview(
                 )
             })?;
         if behavior != ProrationBehavior::None {
-            let prorated = prorations(store, subscription_id, &change.id, &price.id, at)?;
+            let prorated = prorations(store, subscription_id, &change.id, &price.id, None, at)?;
             lines.extend(prorated.iter().map(proration_line));
         }
         if !same_interval(store, &old, &price.id) {

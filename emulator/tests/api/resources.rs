@@ -1,6 +1,6 @@
 //! The resources the product uses: list filters, pagination, expansion, create/update paths.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{Receiver, register_endpoint, spawn_app};
 
@@ -580,4 +580,92 @@ async fn checkout_sessions_past_their_expiry_are_listed_as_expired() {
         .await;
     assert_eq!(retrieved["status"], "expired");
     assert_eq!(app.event_types().await, ["checkout.session.expired"]);
+}
+
+#[tokio::test]
+async fn a_quantity_change_prorates_the_old_quantity_against_the_new() {
+    let app = spawn_app().await;
+    let subscription = app.subscribe("price_core_monthly").await;
+    let id = subscription["id"].as_str().unwrap();
+    let item = subscription["items"]["data"][0]["id"].as_str().unwrap();
+    app.control("/clock/advance", json!({"seconds": 10 * 24 * 60 * 60}))
+        .await;
+
+    let (status, updated) = app
+        .post(
+            &format!("/v1/subscriptions/{id}"),
+            &[
+                ("items[0][id]", item),
+                ("items[0][quantity]", "3"),
+                ("proration_behavior", "always_invoice"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["items"]["data"][0]["quantity"], 3);
+
+    let (_, invoices) = app
+        .get(&format!("/v1/invoices?subscription={id}&limit=100"))
+        .await;
+    let change = invoices["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|invoice| invoice["billing_reason"] == "subscription_update")
+        .unwrap_or_else(|| panic!("an invoice for the change: {invoices}"))
+        .clone();
+    let amounts: Vec<i64> = change["lines"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["amount"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts.len(), 2, "{change}");
+    let (credit, charge) = (amounts[0], amounts[1]);
+    // Ten days into a month of $12.00 per unit: about two thirds of the period is left.
+    assert!((-900..=-700).contains(&credit), "{amounts:?}");
+    assert!((charge + 3 * credit).abs() <= 2, "{amounts:?}");
+    assert_eq!(change["amount_due"], credit + charge);
+}
+
+#[tokio::test]
+async fn a_price_in_another_currency_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let subscription = app.subscribe("price_core_monthly").await;
+    let id = subscription["id"].as_str().unwrap();
+    let item = subscription["items"]["data"][0]["id"].as_str().unwrap();
+    let (status, euro) = app
+        .post(
+            "/v1/prices",
+            &[
+                ("product", "prod_core_stacker"),
+                ("currency", "eur"),
+                ("unit_amount", "1100"),
+                ("recurring[interval]", "month"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{euro}");
+
+    let (status, body) = app
+        .post(
+            &format!("/v1/subscriptions/{id}"),
+            &[
+                ("items[0][id]", item),
+                ("items[0][price]", euro["id"].as_str().unwrap()),
+            ],
+        )
+        .await;
+
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["param"], "items[0][price]");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("eur"),
+        "{body}"
+    );
+    let (_, after) = app.get(&format!("/v1/subscriptions/{id}")).await;
+    assert_eq!(
+        after["items"]["data"][0]["price"]["id"],
+        "price_core_monthly"
+    );
 }
