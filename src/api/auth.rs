@@ -35,6 +35,7 @@ pub async fn sign_up(
         Err(
             err @ (AccountError::EmailTaken
             | AccountError::PasswordTooShort
+            | AccountError::PasswordTooLong
             | AccountError::InvalidEmail),
         ) => return Err(fail(StatusCode::BAD_REQUEST, sentence(&err.to_string()))),
         Err(err) => return Err(unexpected(err)),

@@ -8,8 +8,18 @@ use serde::{Deserialize, Serialize};
 #[server(endpoint = "subscribe")]
 pub async fn subscribe(price_id: String) -> Result<(), ServerFnError> {
     use crate::api::server_context::{app_state, auth_session, billing_failure};
-    use crate::server::billing::checkout;
+    use crate::server::billing::{BillingError, checkout};
 
+    // Stripe ids are short and plain; anything else names no plan and is not worth a look-up,
+    // a redirect or a log line of its full length.
+    let plausible = price_id.len() <= 255
+        && price_id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_');
+    if !plausible {
+        let shown: String = price_id.chars().take(64).collect();
+        return Err(billing_failure(BillingError::UnknownPrice(shown)));
+    }
     let state = app_state()?;
     let session = auth_session().await?;
     let Some(user) = session.user else {

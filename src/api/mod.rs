@@ -18,9 +18,21 @@ pub fn error_message(error: &ServerFnError) -> String {
 }
 
 /// A path inside this site to return to after logging in; anything else becomes `/`.
+///
+/// Only visible ASCII is kept: browsers drop tabs and line breaks from a `Location` before
+/// reading it, so `/\t/example.org` would leave the site, and a control character cannot be
+/// sent in a header at all.
 pub fn safe_next_path(next: Option<&str>) -> String {
+    const MAX_CHARS: usize = 2048;
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path.len() <= MAX_CHARS
+                && path
+                    .bytes()
+                    .all(|byte| byte.is_ascii_graphic() && byte != b'\\') =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -88,5 +100,26 @@ mod tests {
         assert_eq!(safe_next_path(Some("//evil.example")), "/");
         assert_eq!(safe_next_path(Some("https://evil.example")), "/");
         assert_eq!(safe_next_path(None), "/");
+        assert_eq!(
+            safe_next_path(Some("/?plan=price_core_monthly")),
+            "/?plan=price_core_monthly"
+        );
+    }
+
+    #[test]
+    fn whitespace_control_characters_and_backslashes_send_people_home() {
+        for next in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/x",
+            "/account\n",
+            "/\u{7f}",
+            "/ /evil.example",
+            "/\\evil.example",
+            "/caf\u{e9}",
+        ] {
+            assert_eq!(safe_next_path(Some(next)), "/", "{next:?}");
+        }
+        assert_eq!(safe_next_path(Some(&format!("/{}", "a".repeat(5000)))), "/");
     }
 }

@@ -10,8 +10,11 @@ use crate::tier::Tier;
 pub enum PlanAreaAccess {
     /// The page's content for a member.
     Allowed { title: String, welcome: String },
-    /// The plan that would unlock the page.
-    Refused { required_plan: String },
+    /// The plan that would unlock the page, and whether the visitor is logged in at all.
+    Refused {
+        required_plan: String,
+        logged_in: bool,
+    },
 }
 
 #[server(endpoint = "plan_area")]
@@ -25,6 +28,7 @@ pub async fn plan_area(tier: Tier) -> Result<PlanAreaAccess, ServerFnError> {
         tracing::debug!(?user_id, %user_tier, required = %tier, "plan area refused");
         return Ok(PlanAreaAccess::Refused {
             required_plan: tier.plan_name().to_owned(),
+            logged_in: user_id.is_some(),
         });
     }
     Ok(PlanAreaAccess::Allowed {

@@ -28,11 +28,18 @@ pub fn PlanAreaPage(tier: Tier) -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Ok(PlanAreaAccess::Refused { required_plan }) => {
+                            Ok(PlanAreaAccess::Refused { required_plan, logged_in }) => {
                                 set_response_status(403);
+                                let login = format!("/login?next=%2Fplans%2F{}", tier.as_str());
                                 view! {
                                     <h1>"Members only"</h1>
                                     <p>{format!("This page needs the {required_plan} plan")}</p>
+                                    <Show when=move || !logged_in>
+                                        <p>
+                                            "Already a member? "
+                                            <A href=login.clone()>"Log in"</A>
+                                        </p>
+                                    </Show>
                                     <A href="/">"See plans"</A>
                                 }
                                     .into_any()

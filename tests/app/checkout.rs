@@ -92,3 +92,58 @@ async fn the_checkout_session_names_the_user_the_plan_and_the_way_back() {
     assert!(page.contains("Subscribe to Core Stacker"), "{page}");
     assert!(page.contains("$120.00"), "{page}");
 }
+
+#[tokio::test]
+async fn a_subscriber_is_sent_to_the_portal_instead_of_a_second_checkout() {
+    let app = spawn_app().await;
+    let email = app.sign_up("subscriber@example.com").await;
+    let checkout_url = redirect_target(&app.subscribe("price_spark_monthly").await);
+    app.pay_checkout(&checkout_url, &email, crate::harness::GOOD_CARD)
+        .await;
+
+    let again = app.subscribe("price_core_monthly").await;
+
+    assert_eq!(again.status(), 409);
+    let body = again.text().await.expect("a body");
+    assert!(body.contains("You already have a subscription"), "{body}");
+    let sessions = app.stripe_get("/checkout/sessions?limit=100").await;
+    assert_eq!(
+        sessions["data"].as_array().map(Vec::len),
+        Some(1),
+        "{sessions}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_checkout_expires_the_one_left_open() {
+    let app = spawn_app().await;
+    app.sign_up("two-tabs@example.com").await;
+
+    let first = redirect_target(&app.subscribe("price_core_monthly").await);
+    let second = redirect_target(&app.subscribe("price_spark_monthly").await);
+
+    let id_of = |url: &str| url.rsplit('/').next().expect("an id").to_owned();
+    let first = app
+        .stripe_get(&format!("/checkout/sessions/{}", id_of(&first)))
+        .await;
+    let second = app
+        .stripe_get(&format!("/checkout/sessions/{}", id_of(&second)))
+        .await;
+    assert_eq!(first["status"], "expired", "{first}");
+    assert_eq!(second["status"], "open", "{second}");
+}
+
+#[tokio::test]
+async fn an_implausible_price_id_is_refused_before_anything_else() {
+    let app = spawn_app().await;
+    app.sign_up("huge@example.com").await;
+    let huge = "price_".to_owned() + &"x".repeat(100_000);
+
+    for price_id in [huge.as_str(), "price_core_monthly\n", "../price"] {
+        let response = app.subscribe(price_id).await;
+        assert_eq!(response.status(), 400);
+        let body = response.text().await.expect("a body");
+        assert!(body.contains("That plan is not available"), "{body}");
+    }
+    assert_eq!(app.users().await[0].stripe_customer_id, None);
+}

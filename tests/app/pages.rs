@@ -135,3 +135,98 @@ async fn wrong_credentials_are_refused_and_duplicates_reported() {
             .contains("Invalid email or password")
     );
 }
+
+#[tokio::test]
+async fn a_next_path_with_control_characters_sends_people_home() {
+    let app = spawn_app().await;
+    app.sign_up("tabbed@example.com").await;
+    app.call("log_out", &[]).await;
+
+    for next in ["/\t/example.org/pwned", "/account\n", "/\r\n/x"] {
+        let response = app
+            .call(
+                "log_in",
+                &[
+                    ("email", "tabbed@example.com"),
+                    ("password", "correct horse battery"),
+                    ("next", next),
+                ],
+            )
+            .await;
+        // A form post without JavaScript is redirected; either way the target is home.
+        let status = response.status();
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{next:?}: {status}"
+        );
+        assert_eq!(redirect_target(&response), "/", "{next:?}");
+    }
+    let signed_up = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "second@example.com"),
+                ("password", "correct horse battery"),
+                ("next", "/\n/x"),
+            ],
+        )
+        .await;
+    assert_eq!(redirect_target(&signed_up), "/");
+}
+
+#[tokio::test]
+async fn malformed_emails_and_passwords_are_refused_and_create_nothing() {
+    let app = spawn_app().await;
+    let long_password = "p".repeat(2000);
+    let cases = [
+        (
+            "@@@",
+            "correct horse battery",
+            "The email address is not valid.",
+        ),
+        (
+            "a b@c d",
+            "correct horse battery",
+            "The email address is not valid.",
+        ),
+        (
+            "ada@localhost",
+            "correct horse battery",
+            "The email address is not valid.",
+        ),
+        (
+            "ada@example.com",
+            "        ",
+            "The password is shorter than 8 characters.",
+        ),
+        (
+            "ada@example.com",
+            long_password.as_str(),
+            "The password is longer than 1024 characters.",
+        ),
+    ];
+    for (email, password, message) in cases {
+        let response = app
+            .call("sign_up", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(response.status(), 400, "{email:?}");
+        let body = response.text().await.expect("a body");
+        assert!(body.contains(message), "{email:?}: {body}");
+    }
+    assert!(app.users().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_logged_out_visitor_on_a_plan_page_is_offered_to_log_in() {
+    let app = spawn_app().await;
+
+    let page = app.get_page("/plans/core").await;
+
+    assert_eq!(page.status(), 403);
+    let html = page.text().await.expect("HTML");
+    assert!(
+        html.contains("This page needs the Core Stacker plan"),
+        "{html}"
+    );
+    assert!(html.contains("/login?next=%2Fplans%2Fcore"), "{html}");
+}

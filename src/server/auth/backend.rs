@@ -6,6 +6,13 @@ use crate::server::entities::user;
 /// The shortest password accepted at sign-up.
 pub const MIN_PASSWORD_LENGTH: usize = 8;
 
+/// The longest password accepted: enough for any passphrase, short enough that hashing one
+/// costs no more than hashing any other.
+pub const MAX_PASSWORD_LENGTH: usize = 1024;
+
+/// The longest email address that can be delivered to (and that Stripe keeps).
+const MAX_EMAIL_LENGTH: usize = 254;
+
 pub type AuthSession = axum_login::AuthSession<AuthBackend>;
 
 /// The logged-in user as the session knows it.
@@ -63,6 +70,8 @@ pub enum AccountError {
     EmailTaken,
     #[error("the password is shorter than {MIN_PASSWORD_LENGTH} characters")]
     PasswordTooShort,
+    #[error("the password is longer than {MAX_PASSWORD_LENGTH} characters")]
+    PasswordTooLong,
     #[error("the email address is not valid")]
     InvalidEmail,
     #[error(transparent)]
@@ -89,11 +98,15 @@ impl AuthBackend {
         password: String,
     ) -> Result<SessionUser, AccountError> {
         let email = normalize_email(email);
-        if !email.contains('@') || email.len() < 3 {
+        if !is_valid_email(&email) {
             return Err(AccountError::InvalidEmail);
         }
-        if password.chars().count() < MIN_PASSWORD_LENGTH {
+        let length = password.chars().count();
+        if length < MIN_PASSWORD_LENGTH || password.trim().is_empty() {
             return Err(AccountError::PasswordTooShort);
+        }
+        if length > MAX_PASSWORD_LENGTH {
+            return Err(AccountError::PasswordTooLong);
         }
         if self.find_by_email(&email).await?.is_some() {
             return Err(AccountError::EmailTaken);
@@ -131,6 +144,17 @@ fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// A plain address (`name@example.com`): no display name, no domain literal, a domain with a
+/// dot, and no longer than mail systems deliver.
+fn is_valid_email(email: &str) -> bool {
+    let options = email_address::Options::default()
+        .with_required_tld()
+        .without_display_text()
+        .without_domain_literal();
+    email.len() <= MAX_EMAIL_LENGTH
+        && email_address::EmailAddress::parse_with_options(email, options).is_ok()
+}
+
 impl AuthnBackend for AuthBackend {
     type User = SessionUser;
     type Credentials = Credentials;
@@ -140,6 +164,9 @@ impl AuthnBackend for AuthBackend {
         &self,
         credentials: Credentials,
     ) -> Result<Option<SessionUser>, Self::Error> {
+        if credentials.password.chars().count() > MAX_PASSWORD_LENGTH {
+            return Ok(None);
+        }
         let Some(found) = self
             .find_by_email(&normalize_email(&credentials.email))
             .await?
@@ -159,5 +186,34 @@ impl AuthnBackend for AuthBackend {
             .one(&self.db)
             .await?
             .map(SessionUser::from))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_email;
+
+    #[test]
+    fn plain_addresses_are_accepted() {
+        for email in ["ada@example.com", "ada.lovelace+billing@mail.example.org"] {
+            assert!(is_valid_email(email), "{email}");
+        }
+    }
+
+    #[test]
+    fn malformed_or_overlong_addresses_are_refused() {
+        let long = format!("{}@example.com", "a".repeat(250));
+        for email in [
+            "@@@",
+            "a b@c d",
+            "x@y.z\nbcc: evil@example.com",
+            "Ada <ada@example.com>",
+            "ada@[127.0.0.1]",
+            "ada@localhost",
+            "ada@",
+            long.as_str(),
+        ] {
+            assert!(!is_valid_email(email), "{email:?}");
+        }
     }
 }

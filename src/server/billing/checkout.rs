@@ -2,10 +2,12 @@
 
 use std::collections::HashMap;
 
+use stripe_billing::subscription::{ListSubscription, ListSubscriptionStatus};
 use stripe_checkout::checkout_session::{
-    CreateCheckoutSession, CreateCheckoutSessionLineItems, RetrieveCheckoutSession,
+    CreateCheckoutSession, CreateCheckoutSessionLineItems, ExpireCheckoutSession,
+    ListCheckoutSession, RetrieveCheckoutSession,
 };
-use stripe_shared::CheckoutSessionMode;
+use stripe_shared::{CheckoutSessionMode, CheckoutSessionStatus};
 
 use super::{BillingError, catalog, customer, subscription_sync};
 use crate::server::state::AppState;
@@ -25,6 +27,8 @@ pub async fn start_checkout(
     }
 
     let customer_id = customer::ensure_customer(state, user_id).await?;
+    refuse_second_subscription(state, &customer_id).await?;
+    expire_open_sessions(state, &customer_id).await?;
     let public_url = state.settings.public_url();
     let mut line_item = CreateCheckoutSessionLineItems::new();
     line_item.price = Some(price_id.to_owned());
@@ -47,6 +51,60 @@ pub async fn start_checkout(
     session
         .url
         .ok_or_else(|| BillingError::UnexpectedObject("checkout session without a url".into()))
+}
+
+/// A customer with a subscription that still runs (or may run again once paid) changes plans in
+/// the billing portal; a second Checkout would bill them twice. Stripe is asked rather than the
+/// local copy, which may not have heard of a subscription made moments ago.
+async fn refuse_second_subscription(
+    state: &AppState,
+    customer_id: &str,
+) -> Result<(), BillingError> {
+    let subscriptions = ListSubscription::new()
+        .customer(customer_id)
+        .status(ListSubscriptionStatus::All)
+        .limit(100)
+        .send(&state.stripe)
+        .await?;
+    let running = subscriptions.data.iter().find(|subscription| {
+        use stripe_shared::SubscriptionStatus::*;
+        matches!(
+            subscription.status,
+            Active | Trialing | PastDue | Unpaid | Paused
+        )
+    });
+    match running {
+        Some(subscription) => Err(BillingError::AlreadySubscribed(
+            customer_id.to_owned(),
+            subscription.id.to_string(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Expires the customer's Checkout sessions that are still open, so that of two tabs (or two
+/// clicks) only the newest Checkout can be paid.
+async fn expire_open_sessions(state: &AppState, customer_id: &str) -> Result<(), BillingError> {
+    let open = ListCheckoutSession::new()
+        .customer(customer_id)
+        .status(CheckoutSessionStatus::Open)
+        .limit(100)
+        .send(&state.stripe)
+        .await?;
+    for session in &open.data {
+        match ExpireCheckoutSession::new(session.id.clone())
+            .send(&state.stripe)
+            .await
+        {
+            Ok(_) => {
+                tracing::info!(checkout_session_id = %session.id, "earlier open checkout expired")
+            }
+            // Completed or expired since it was listed (another request expired it first).
+            Err(stripe::StripeError::Stripe(_, 400)) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    Ok(())
 }
 
 /// Where a finished Checkout stands from the buyer's side.

@@ -14,6 +14,8 @@ pub enum BillingError {
     UnknownCustomer(String),
     #[error("the user has no Stripe customer yet")]
     NoCustomer,
+    #[error("customer `{0}` already has subscription `{1}`")]
+    AlreadySubscribed(String, String),
     #[error("Stripe returned an unusable object: {0}")]
     UnexpectedObject(String),
     #[error("the Stripe request failed")]
@@ -28,7 +30,7 @@ impl BillingError {
             BillingError::UnknownPrice(_) => StatusCode::BAD_REQUEST,
             BillingError::CheckoutSessionNotFound(_) => StatusCode::NOT_FOUND,
             BillingError::ForeignCheckoutSession(_) => StatusCode::FORBIDDEN,
-            BillingError::NoCustomer => StatusCode::CONFLICT,
+            BillingError::NoCustomer | BillingError::AlreadySubscribed(..) => StatusCode::CONFLICT,
             BillingError::UnknownCustomer(_)
             | BillingError::UnexpectedObject(_)
             | BillingError::Stripe(_)
@@ -48,6 +50,10 @@ impl BillingError {
             BillingError::ForeignCheckoutSession(_) => "That checkout belongs to another account.",
             BillingError::NoCustomer => {
                 "You have no billing account yet. Subscribe to a plan first."
+            }
+            BillingError::AlreadySubscribed(..) => {
+                "You already have a subscription. Switch plans or cancel it under Manage billing \
+                 on your account page."
             }
             BillingError::UnknownCustomer(_)
             | BillingError::UnexpectedObject(_)
