@@ -147,3 +147,59 @@ async fn an_implausible_price_id_is_refused_before_anything_else() {
     }
     assert_eq!(app.users().await[0].stripe_customer_id, None);
 }
+
+#[tokio::test]
+async fn a_customer_stripe_no_longer_has_is_replaced_and_its_plan_forgotten() {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+    use stacker::server::entities::{subscription, user};
+    use stacker::tier::Tier;
+
+    let app = spawn_app().await;
+    let email = app.sign_up("forgotten@example.com").await;
+    let checkout_url = redirect_target(&app.subscribe("price_core_monthly").await);
+    app.pay_checkout(&checkout_url, &email, crate::harness::GOOD_CARD)
+        .await;
+    let user_id = app.users().await[0].id;
+    crate::harness::wait_until("the subscription is stored", async || {
+        app.tier_of(user_id).await == Tier::Core
+    })
+    .await;
+    // As if the customer had been deleted in Stripe, subscriptions and all: the stored rows
+    // now name a customer Stripe does not know.
+    let gone = "cus_deletedInStripe";
+    user::Entity::update_many()
+        .col_expr(user::Column::StripeCustomerId, Expr::value(gone))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(app.db())
+        .await
+        .expect("an update");
+    subscription::Entity::update_many()
+        .col_expr(subscription::Column::CustomerId, Expr::value(gone))
+        .exec(app.db())
+        .await
+        .expect("an update");
+
+    let portal = app.call("open_billing_portal", &[]).await;
+    assert_eq!(portal.status(), 409);
+    let body = portal.text().await.expect("a body");
+    assert!(body.contains("You have no billing account yet"), "{body}");
+    assert_eq!(app.users().await[0].stripe_customer_id, None);
+    assert_eq!(app.tier_of(user_id).await, Tier::Free);
+
+    app.db()
+        .execute_unprepared(&format!(
+            "UPDATE users SET stripe_customer_id = '{gone}' WHERE id = {user_id}"
+        ))
+        .await
+        .expect("the stale id again");
+    let again = redirect_target(&app.subscribe("price_spark_monthly").await);
+    assert!(again.contains("/checkout/cs_"), "{again}");
+    let replacement = app.users().await[0]
+        .stripe_customer_id
+        .clone()
+        .expect("a new customer");
+    assert_ne!(replacement, gone);
+    let customers = app.stripe_get("/customers?limit=100").await;
+    assert_eq!(customers["data"].as_array().map(Vec::len), Some(2));
+}

@@ -27,8 +27,25 @@ pub async fn start_checkout(
     }
 
     let customer_id = customer::ensure_customer(state, user_id).await?;
-    refuse_second_subscription(state, &customer_id).await?;
-    expire_open_sessions(state, &customer_id).await?;
+    match checkout_for(state, user_id, price_id, &customer_id).await {
+        Err(err) if customer::is_missing_customer(&err) => {
+            let replacement =
+                customer::replace_missing_customer(state, user_id, &customer_id).await?;
+            checkout_for(state, user_id, price_id, &replacement).await
+        }
+        result => result,
+    }
+}
+
+/// The Checkout session for `customer_id`, after making sure it will not bill them twice.
+async fn checkout_for(
+    state: &AppState,
+    user_id: i32,
+    price_id: &str,
+    customer_id: &str,
+) -> Result<String, BillingError> {
+    refuse_second_subscription(state, customer_id).await?;
+    expire_open_sessions(state, customer_id).await?;
     let public_url = state.settings.public_url();
     let mut line_item = CreateCheckoutSessionLineItems::new();
     line_item.price = Some(price_id.to_owned());
@@ -36,7 +53,7 @@ pub async fn start_checkout(
 
     let session = CreateCheckoutSession::new()
         .mode(CheckoutSessionMode::Subscription)
-        .customer(customer_id.clone())
+        .customer(customer_id)
         .client_reference_id(user_id.to_string())
         .metadata(HashMap::from([("user_id".to_owned(), user_id.to_string())]))
         .line_items(vec![line_item])

@@ -3,13 +3,15 @@
 
 use std::collections::HashMap;
 
+use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_core::customer::{CreateCustomer, RetrieveCustomer, RetrieveCustomerReturned};
+use stripe_shared::ApiErrorsCode;
 
 use super::BillingError;
-use crate::server::entities::user;
+use crate::server::entities::{subscription, user};
 use crate::server::state::AppState;
 
 /// Returns the user's Stripe customer id, creating the customer and storing it if needed.
@@ -21,6 +23,82 @@ use crate::server::state::AppState;
 /// while empty.
 #[tracing::instrument(skip(state))]
 pub async fn ensure_customer(state: &AppState, user_id: i32) -> Result<String, BillingError> {
+    create_once(
+        state,
+        user_id,
+        format!("stacker-customer-for-user-{user_id}"),
+    )
+    .await
+}
+
+/// Makes a new customer for a user whose stored one Stripe no longer has (deleted in the
+/// dashboard, or an emulator that started over), after forgetting the old one.
+#[tracing::instrument(skip(state))]
+pub async fn replace_missing_customer(
+    state: &AppState,
+    user_id: i32,
+    missing_id: &str,
+) -> Result<String, BillingError> {
+    forget_missing_customer(state, user_id, missing_id).await?;
+    // A key of its own: the first one would make Stripe answer with the customer that is gone.
+    create_once(
+        state,
+        user_id,
+        format!("stacker-customer-for-user-{user_id}-after-{missing_id}"),
+    )
+    .await
+}
+
+/// Unlinks a customer Stripe says does not exist. Its subscriptions went with it: they are
+/// stored as canceled and the user's tier is worked out again.
+#[tracing::instrument(skip(state))]
+pub async fn forget_missing_customer(
+    state: &AppState,
+    user_id: i32,
+    missing_id: &str,
+) -> Result<(), BillingError> {
+    let lock = state
+        .sync_locks
+        .acquire(&state.db, format!("customer-for-user:{user_id}"))
+        .await?;
+    let db = lock.db();
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::StripeCustomerId,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::StripeCustomerId.eq(missing_id))
+        .exec(&db)
+        .await?;
+    subscription::Entity::update_many()
+        .col_expr(subscription::Column::Status, Expr::value("canceled"))
+        .col_expr(subscription::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(subscription::Column::CustomerId.eq(missing_id))
+        .exec(&db)
+        .await?;
+    state
+        .tier_policy
+        .refresh_user_tier(&db, user_id, state.clock.now())
+        .await?;
+    lock.release().await?;
+    tracing::warn!(customer_id = %missing_id, "Stripe no longer has the customer; unlinked");
+    Ok(())
+}
+
+/// Whether Stripe refused a request because the customer it names does not exist.
+pub fn is_missing_customer(err: &BillingError) -> bool {
+    match err {
+        BillingError::Stripe(stripe::StripeError::Stripe(errors, 400 | 404)) => {
+            errors.code == Some(ApiErrorsCode::ResourceMissing)
+                && errors.param.as_deref() == Some("customer")
+        }
+        _ => false,
+    }
+}
+
+/// Returns the user's customer id, creating the customer with `key` if the user has none.
+async fn create_once(state: &AppState, user_id: i32, key: String) -> Result<String, BillingError> {
     if let Some(customer_id) = find_user(&state.db, user_id).await?.stripe_customer_id {
         return Ok(customer_id);
     }
@@ -35,7 +113,7 @@ pub async fn ensure_customer(state: &AppState, user_id: i32) -> Result<String, B
         return Ok(customer_id);
     }
 
-    let key = IdempotencyKey::new(format!("stacker-customer-for-user-{user_id}"))
+    let key = IdempotencyKey::new(key)
         .map_err(|err| BillingError::UnexpectedObject(format!("idempotency key: {err}")))?;
     let metadata = HashMap::from([("user_id".to_owned(), user_id.to_string())]);
     let customer = CreateCustomer::new()

@@ -3,7 +3,7 @@
 use sea_orm::EntityTrait;
 use stripe_billing::billing_portal_session::CreateBillingPortalSession;
 
-use super::BillingError;
+use super::{BillingError, customer};
 use crate::server::entities::user;
 use crate::server::state::AppState;
 
@@ -17,9 +17,17 @@ pub async fn open_portal(state: &AppState, user_id: i32) -> Result<String, Billi
         .ok_or(BillingError::NoCustomer)?;
 
     let session = CreateBillingPortalSession::new()
-        .customer(customer_id)
+        .customer(customer_id.clone())
         .return_url(format!("{}/account", state.settings.public_url()))
         .send(&state.stripe)
-        .await?;
-    Ok(session.url)
+        .await
+        .map_err(BillingError::from);
+    match session {
+        Ok(session) => Ok(session.url),
+        Err(err) if customer::is_missing_customer(&err) => {
+            customer::forget_missing_customer(state, user_id, &customer_id).await?;
+            Err(BillingError::NoCustomer)
+        }
+        Err(err) => Err(err),
+    }
 }
