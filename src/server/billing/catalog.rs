@@ -10,7 +10,9 @@ use crate::server::entities::{price, product};
 use crate::tier::Tier;
 
 /// Every active monthly or yearly price of every active product that names a paid tier,
-/// grouped into plans in the products' display order.
+/// grouped into plans in the products' display order. A product with several active prices for
+/// one interval offers the cheapest of them (the lowest id among equals), so the page never
+/// depends on the order the database returns rows in.
 #[tracing::instrument(skip_all)]
 pub async fn active_plans(db: &impl ConnectionTrait) -> Result<Vec<Plan>, sea_orm::DbErr> {
     let products = product::Entity::find()
@@ -59,9 +61,15 @@ fn plans_from(products: Vec<product::Model>, prices: Vec<price::Model>) -> Vec<P
             currency: price.currency,
             interval,
         };
-        match interval {
-            BillingInterval::Month => plan.monthly = Some(plan_price),
-            BillingInterval::Year => plan.yearly = Some(plan_price),
+        let slot = match interval {
+            BillingInterval::Month => &mut plan.monthly,
+            BillingInterval::Year => &mut plan.yearly,
+        };
+        let better = slot.as_ref().is_none_or(|held| {
+            (plan_price.unit_amount, &plan_price.price_id) < (held.unit_amount, &held.price_id)
+        });
+        if better {
+            *slot = Some(plan_price);
         }
     }
 
@@ -93,4 +101,53 @@ pub fn find_price<'a>(plans: &'a [Plan], price_id: &str) -> Option<(&'a Plan, &'
             .find(|price| price.price_id == price_id)
             .map(|price| (plan, price))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::plans_from;
+    use crate::server::entities::{price, product};
+
+    fn core() -> product::Model {
+        product::Model {
+            id: "prod_core".into(),
+            name: "Core Stacker".into(),
+            active: true,
+            tier: Some("core".into()),
+            display_order: 2,
+            features: "One\nTwo".into(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn monthly(id: &str, unit_amount: i64) -> price::Model {
+        price::Model {
+            id: id.into(),
+            product_id: "prod_core".into(),
+            active: true,
+            currency: "usd".into(),
+            unit_amount: Some(unit_amount),
+            interval: Some("month".into()),
+            interval_count: 1,
+            updated_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn several_prices_for_one_interval_offer_the_cheapest_in_any_order() {
+        let prices = [
+            monthly("price_b", 1200),
+            monthly("price_c", 1500),
+            monthly("price_a", 1200),
+        ];
+        for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+            let plans = plans_from(vec![core()], order.map(|i| prices[i].clone()).to_vec());
+            let offered = plans[0].monthly.as_ref().expect("a monthly price");
+            assert_eq!(offered.price_id, "price_a", "{order:?}");
+            assert_eq!(offered.unit_amount, 1200);
+            assert!(plans[0].yearly.is_none());
+        }
+    }
 }
