@@ -183,7 +183,7 @@ mod tests {
         for secret in ["whsec_old", "whsec_new"] {
             let signature = Webhook::generate_test_header(PRODUCT_DELETED, secret, None);
             let verified = verify(&secrets(), PRODUCT_DELETED, &signature);
-            assert!(matches!(verified, Ok(_)), "{secret}: {verified:?}");
+            assert!(verified.is_ok(), "{secret}: {verified:?}");
         }
     }
 

@@ -88,8 +88,7 @@ fn unknown_enum_values(parse: impl FnOnce()) -> Vec<String> {
     let collect = Collect::default();
     let subscriber = tracing_subscriber::registry().with(collect.clone());
     tracing::subscriber::with_default(subscriber, parse);
-    let found = collect.0.lock().expect("the list").clone();
-    found
+    collect.0.lock().expect("the list").clone()
 }
 
 /// A customer with a paid subscription and a portal session, for objects that need them.
