@@ -47,3 +47,20 @@ test('cancel now in the portal takes the tier away at once', async ({ page }) =>
   expect(lightning?.status()).toBe(403);
   await expect(page.getByText('This page needs the Lightning Stacker plan')).toBeVisible();
 });
+
+test('a subscriber who presses Subscribe again is sent to the portal, not billed twice', async ({
+  page,
+}) => {
+  const email = await signUp(page);
+  await subscribe(page, 'core', email);
+  await expect(page.getByText("You're subscribed to Core Stacker")).toBeVisible();
+
+  await page.goto('/');
+  await waitForHydration(page);
+  await page.locator('article.plan[data-tier="spark"]').getByRole('button', { name: 'Subscribe' }).click();
+
+  await expect(page.getByRole('alert')).toContainText('You already have a subscription');
+  await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/(\?.*)?$/);
+  await page.goto('/account');
+  await expect(page.getByText('Plan: Core Stacker')).toBeVisible();
+});
