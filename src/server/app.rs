@@ -19,7 +19,7 @@ use super::billing::sync_lock::SyncLocks;
 use super::billing::tier_policy::TierPolicy;
 use super::config::Settings;
 use super::state::AppState;
-use super::{database, webhook};
+use super::{bad_arguments, database, webhook};
 use crate::app::{App, shell};
 
 /// What the app is built from.
@@ -96,6 +96,9 @@ pub async fn build(config: AppConfig) -> anyhow::Result<(Router, AppState)> {
             _,
         >(provide_state, shell))
         .layer(auth_layer)
+        .layer(axum::middleware::from_fn(
+            bad_arguments::answer_as_client_errors,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state.clone());
 

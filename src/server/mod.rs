@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod auth;
+mod bad_arguments;
 pub mod billing;
 pub mod config;
 pub mod database;

@@ -230,3 +230,30 @@ async fn a_logged_out_visitor_on_a_plan_page_is_offered_to_log_in() {
     );
     assert!(html.contains("/login?next=%2Fplans%2Fcore"), "{html}");
 }
+
+#[tokio::test]
+async fn server_functions_with_unreadable_arguments_answer_400_not_500() {
+    let app = spawn_app().await;
+
+    let missing = app.call("sign_up", &[("email", "ada@example.com")]).await;
+    let unknown_tier = app.call("plan_area", &[("tier", "gold")]).await;
+    let huge = app
+        .call(
+            "log_in",
+            &[
+                ("email", "a@example.com"),
+                ("password", &"p".repeat(3 << 20)),
+            ],
+        )
+        .await;
+
+    assert_eq!(missing.status(), 400);
+    let body = missing.text().await.expect("a body");
+    assert_eq!(
+        body,
+        "ServerError|The form was incomplete or not understood. Please fill it in again."
+    );
+    assert_eq!(unknown_tier.status(), 400);
+    assert_eq!(huge.status(), 413, "{:?}", huge.text().await);
+    assert!(app.users().await.is_empty());
+}
