@@ -9,14 +9,17 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+// Leptos marks every error answer of a server function with this header.
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 
 /// Server-function errors are small; anything larger is passed on untouched.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 pub async fn answer_as_client_errors(request: Request, next: Next) -> Response {
-    let is_server_function = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
-    if !is_server_function || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
         return response;
     }
 

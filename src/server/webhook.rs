@@ -68,7 +68,7 @@ pub async fn receive(
     };
     match recorded {
         Recorded::Claimed => {}
-        Recorded::AlreadyHandled(Status::Received) => {
+        Recorded::HeldElsewhere => {
             return wait_for_other_delivery(&state, &envelope.id).await;
         }
         Recorded::AlreadyHandled(status) => {

@@ -319,14 +319,8 @@ impl TestApp {
             .post(format!("{}/_emulator{path}", self.emulator_url))
             .json(&body)
             .send()
-            .await
-            .expect("the emulator answers");
-        assert!(
-            response.status().is_success(),
-            "control {path}: {}",
-            response.status()
-        );
-        response.json().await.expect("a JSON answer")
+            .await;
+        successful_json(response, &format!("control {path}")).await
     }
 
     pub async fn control_get(&self, path: &str) -> Value {
@@ -347,14 +341,8 @@ impl TestApp {
             .bearer_auth(EMULATOR_KEY)
             .form(form)
             .send()
-            .await
-            .expect("the emulator answers");
-        assert!(
-            response.status().is_success(),
-            "POST {path}: {}",
-            response.status()
-        );
-        response.json().await.expect("a JSON answer")
+            .await;
+        successful_json(response, &format!("POST {path}")).await
     }
 
     /// Keeps the emulator's events from being delivered until `/webhooks/flush`.
@@ -476,6 +464,17 @@ impl TestApp {
         .await;
         self.state.clock.advance(by);
     }
+}
+
+/// The JSON body of an emulator answer that must have succeeded.
+async fn successful_json(response: reqwest::Result<reqwest::Response>, what: &str) -> Value {
+    let response = response.expect("the emulator answers");
+    assert!(
+        response.status().is_success(),
+        "{what}: {}",
+        response.status()
+    );
+    response.json().await.expect("a JSON answer")
 }
 
 /// Polls `check` for up to twenty seconds until it holds.

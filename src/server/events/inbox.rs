@@ -89,7 +89,9 @@ impl Envelope {
 pub enum Recorded {
     /// This delivery holds the event and must process it.
     Claimed,
-    /// The event was handled before, or another delivery holds it now: nothing to do.
+    /// Another delivery holds the event and has not settled it yet.
+    HeldElsewhere,
+    /// The event was settled before (processed, ignored or failed): nothing to do.
     AlreadyHandled(Status),
 }
 
@@ -128,11 +130,10 @@ pub async fn record(
     if claim(db, &envelope.id, now).await? {
         return Ok(Recorded::Claimed);
     }
-    let status = stripe_event::Entity::find_by_id(envelope.id.clone())
-        .one(db)
-        .await?
-        .map_or(Status::Received, |stored| parse_status(&stored.status));
-    Ok(Recorded::AlreadyHandled(status))
+    Ok(match status(db, &envelope.id).await? {
+        None | Some(Status::Received) => Recorded::HeldElsewhere,
+        Some(settled) => Recorded::AlreadyHandled(settled),
+    })
 }
 
 /// Takes the event for processing if it is unfinished and nobody holds it; says whether it did.
