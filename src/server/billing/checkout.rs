@@ -28,7 +28,7 @@ pub async fn start_checkout(
 
     let customer_id = customer::ensure_customer(state, user_id).await?;
     match checkout_for(state, user_id, price_id, &customer_id).await {
-        Err(err) if customer::is_missing_customer(&err) => {
+        Err(err) if err.is_missing_customer() => {
             let replacement =
                 customer::replace_missing_customer(state, user_id, &customer_id).await?;
             checkout_for(state, user_id, price_id, &replacement).await

@@ -8,7 +8,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_core::customer::{CreateCustomer, RetrieveCustomer, RetrieveCustomerReturned};
-use stripe_shared::ApiErrorsCode;
 
 use super::BillingError;
 use crate::server::entities::{subscription, user};
@@ -84,17 +83,6 @@ pub async fn forget_missing_customer(
     lock.release().await?;
     tracing::warn!(customer_id = %missing_id, "Stripe no longer has the customer; unlinked");
     Ok(())
-}
-
-/// Whether Stripe refused a request because the customer it names does not exist.
-pub fn is_missing_customer(err: &BillingError) -> bool {
-    match err {
-        BillingError::Stripe(stripe::StripeError::Stripe(errors, 400 | 404)) => {
-            errors.code == Some(ApiErrorsCode::ResourceMissing)
-                && errors.param.as_deref() == Some("customer")
-        }
-        _ => false,
-    }
 }
 
 /// Returns the user's customer id, creating the customer with `key` if the user has none.

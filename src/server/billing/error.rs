@@ -83,4 +83,16 @@ impl BillingError {
     pub fn is_stripe_not_found(err: &stripe::StripeError) -> bool {
         matches!(err, stripe::StripeError::Stripe(_, 404))
     }
+
+    /// Whether Stripe refused the request because the customer it names does not exist
+    /// (deleted in Stripe, or an emulator that started over).
+    pub fn is_missing_customer(&self) -> bool {
+        match self {
+            BillingError::Stripe(stripe::StripeError::Stripe(errors, 400 | 404)) => {
+                errors.code == Some(stripe_shared::ApiErrorsCode::ResourceMissing)
+                    && errors.param.as_deref() == Some("customer")
+            }
+            _ => false,
+        }
+    }
 }

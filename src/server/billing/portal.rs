@@ -24,7 +24,7 @@ pub async fn open_portal(state: &AppState, user_id: i32) -> Result<String, Billi
         .map_err(BillingError::from);
     match session {
         Ok(session) => Ok(session.url),
-        Err(err) if customer::is_missing_customer(&err) => {
+        Err(err) if err.is_missing_customer() => {
             customer::forget_missing_customer(state, user_id, &customer_id).await?;
             Err(BillingError::NoCustomer)
         }
